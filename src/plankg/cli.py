@@ -1,0 +1,95 @@
+"""The ``plankg`` command: thin wrappers around the domain functions.
+
+Exit codes: 0 ok, 1 invalid data, 2 usage or parse error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from plankg import __version__, project
+from plankg.dataset import DataError
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="plankg")
+def main() -> None:
+    """plankg: Danish inter-municipal planning cooperation as linked open data."""
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    """Print an error and exit with ``code``."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@FORMAT
+def validate(paths: tuple[Path, ...], fmt: str) -> None:
+    """Validate the project's data, or PATHS (files or folders) with the project's vocabulary."""
+    from plankg.assemble import load_project
+    from plankg.validate import validate as run_validation
+    from plankg.validate import validate_paths
+
+    started = time.perf_counter()
+    try:
+        report = validate_paths(list(paths))[0] if paths else run_validation(load_project())
+    except DataError as error:
+        fail(str(error))
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), indent=1, ensure_ascii=False))
+    else:
+        click.echo(report.as_text())
+        click.echo(f"({time.perf_counter() - started:.1f} s)", err=True)
+    sys.exit(0 if report.conforms else EXIT_INVALID)
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True)
+@click.option("--force", is_flag=True, help="Rebuild even if the inputs have not changed.")
+def build(out: Path, force: bool) -> None:
+    """Validate the project's data and write the dumps and void.ttl into OUT."""
+    from plankg.build import InvalidData
+    from plankg.build import build as run_build
+
+    started = time.perf_counter()
+    try:
+        result = run_build(out, force=force)
+    except DataError as error:
+        fail(str(error))
+    except InvalidData as error:
+        click.echo(error.report.as_text())
+        fail("nothing was written", EXIT_INVALID)
+    state = "unchanged inputs, kept" if result.cached else "wrote"
+    click.echo(f"{state} {out}: {result.manifest['quads']} quads in {len(result.manifest['graphs'])} graphs "  # type: ignore[arg-type]
+               f"({time.perf_counter() - started:.1f} s)")
+
+
+@main.group(name="import")
+def import_() -> None:
+    """Regenerate derived data from the project's source tables."""
+
+
+@import_.command(name="registry")
+@click.option("--dir", "folder", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder of the registry tables (default: the project's data/registry).")
+def import_registry(folder: Path | None) -> None:
+    """Generate registry.trig from the municipality and region tables and the boundaries."""
+    from plankg.registry import write_registry
+
+    try:
+        target = write_registry(folder or project.data_dir() / "registry")
+    except DataError as error:
+        fail(str(error))
+    click.echo(f"wrote {target}")

@@ -1,0 +1,179 @@
+"""Reading RDF files and folders into one dataset, remembering which file said what.
+
+Files are parsed with pyoxigraph (fast, and its syntax errors carry line and column). Triples of
+triple formats go to the default graph (or to a graph the caller names), quads keep their graph.
+Every subject is indexed to the files that assert triples about it, so that a validation report
+can name the file a planner has to open (pyshacl does not know files; DESIGN §6).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from plankg import project
+from plankg.namespaces import DATA
+
+#: File extension → pyoxigraph format, for every RDF syntax plankg reads.
+RDF_EXTENSIONS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class DataError(Exception):
+    """Input that cannot be read: a parse error, a missing file, an unknown format."""
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message if path is None else f"{path}: {message}")
+        self.path = path
+
+
+@dataclass
+class Loaded:
+    """Quads read from files, with the files that assert triples about each subject."""
+
+    quads: list[ox.Quad] = field(default_factory=list)
+    files_by_node: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    files: list[Path] = field(default_factory=list)
+
+    def add(self, quads: Iterable[ox.Quad], origin: str) -> None:
+        """Add quads read from ``origin`` (a file name, or a table row)."""
+        for quad in quads:
+            self.quads.append(quad)
+            self.files_by_node[node_key(quad.subject)].add(origin)
+
+    def extend(self, other: Loaded) -> None:
+        """Add everything ``other`` holds."""
+        self.quads.extend(other.quads)
+        self.files.extend(other.files)
+        for key, files in other.files_by_node.items():
+            self.files_by_node[key].update(files)
+
+    def files_for(self, node: Node) -> list[str]:
+        """The files that assert triples about ``node`` (an rdflib term), sorted."""
+        return sorted(self.files_by_node.get(node_key(node), ()))
+
+
+def node_key(term: object) -> str:
+    """A key shared by a pyoxigraph and an rdflib term for the same node."""
+    if isinstance(term, (ox.BlankNode, BNode)):
+        return "_:" + (term.value if isinstance(term, ox.BlankNode) else str(term))
+    return str(term.value) if isinstance(term, ox.NamedNode) else str(term)
+
+
+def iter_rdf_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Expand files and folders (recursively, by extension) in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix in RDF_EXTENSIONS)
+        elif path.is_file():
+            if path.suffix not in RDF_EXTENSIONS:
+                known = ", ".join(sorted(RDF_EXTENSIONS))
+                raise DataError(f"unknown RDF format (known extensions: {known})", path)
+            yield path
+        else:
+            raise DataError("no such file or folder", path)
+
+
+def read_file(path: Path, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
+    """Parse one RDF file; triples go to ``graph`` or the default graph."""
+    fmt = RDF_EXTENSIONS[path.suffix]
+    try:
+        if fmt == ox.RdfFormat.JSON_LD:
+            quads = list(ox.parse(_local_jsonld(path), format=fmt, rename_blank_nodes=True))
+        else:
+            quads = list(ox.parse(path=path, format=fmt, rename_blank_nodes=True))
+    except SyntaxError as error:
+        raise DataError(f"parse error: {error}", path) from error
+    except OSError as error:
+        raise DataError(f"cannot read: {error}", path) from error
+    if graph is None:
+        return quads
+    return [
+        ox.Quad(q.subject, q.predicate, q.object, graph) if _in_default(q) else q for q in quads
+    ]
+
+
+def _in_default(quad: ox.Quad) -> bool:
+    return isinstance(quad.graph_name, ox.DefaultGraph)
+
+
+def _local_jsonld(path: Path) -> bytes:
+    """The JSON-LD document with plankg's own context inlined; remote contexts are refused.
+
+    JSON-LD processors fetch remote ``@context`` URLs; plankg never makes outbound requests
+    (DESIGN §5), so its own context is replaced by the local copy and any other URL is an error.
+    """
+    try:
+        document = json.loads(path.read_bytes())
+    except (ValueError, OSError) as error:
+        raise DataError(f"parse error: {error}", path) from error
+    return json.dumps(_inline_contexts(document, path)).encode()
+
+
+def _inline_contexts(node: object, path: Path) -> object:
+    if isinstance(node, list):
+        return [_inline_contexts(item, path) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {key: _inline_contexts(value, path) for key, value in node.items()}
+    if "@context" in node:
+        result["@context"] = _resolve_context(node["@context"], path)
+    return result
+
+
+def _resolve_context(context: object, path: Path) -> object:
+    if isinstance(context, list):
+        return [_resolve_context(item, path) for item in context]
+    if isinstance(context, str):
+        if context == str(DATA["context.jsonld"]):
+            return project.jsonld_context()["@context"]
+        raise DataError(f"remote JSON-LD context {context!r} is not fetched", path)
+    return context
+
+
+def load_paths(paths: Iterable[Path], default_graph: ox.NamedNode | None = None) -> Loaded:
+    """Read every RDF file in ``paths`` (files or folders)."""
+    loaded = Loaded()
+    for path in iter_rdf_files(paths):
+        loaded.add(read_file(path, default_graph), str(path))
+        loaded.files.append(path)
+    return loaded
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """The rdflib term for a pyoxigraph term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype in (_XSD_STRING, _LANG_STRING):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype))
+
+
+def to_rdflib_graph(quads: Iterable[ox.Quad]) -> Graph:
+    """The union of ``quads`` as one rdflib Graph (what pyshacl validates; DESIGN §6)."""
+    graph = Graph()
+    for quad in quads:
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))  # type: ignore[arg-type]
+    return graph

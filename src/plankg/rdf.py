@@ -1,0 +1,82 @@
+"""Small helpers to make pyoxigraph terms and quads from Python values."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from plankg.namespaces import PREFIXES
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Subject = ox.NamedNode | ox.BlankNode
+
+
+def iri(value: str | URIRef) -> ox.NamedNode:
+    """A pyoxigraph IRI."""
+    return ox.NamedNode(str(value))
+
+
+def text(value: str, lang: str | None = None) -> ox.Literal:
+    """A plain or language-tagged literal."""
+    return ox.Literal(value, language=lang) if lang else ox.Literal(value)
+
+
+def typed(value: str, datatype: str | URIRef) -> ox.Literal:
+    """A typed literal."""
+    return ox.Literal(value, datatype=iri(datatype))
+
+
+class GraphWriter:
+    """Collects the quads of one named graph."""
+
+    def __init__(self, graph: str | URIRef) -> None:
+        self.graph = iri(graph)
+        self.quads: list[ox.Quad] = []
+
+    def add(self, subject: Subject | URIRef, predicate: URIRef, obj: Term | URIRef) -> None:
+        """Add one triple to the graph."""
+        s = iri(subject) if isinstance(subject, URIRef) else subject
+        o = iri(obj) if isinstance(obj, URIRef) else obj
+        self.quads.append(ox.Quad(s, iri(predicate), o, self.graph))
+
+    def label(self, subject: Subject | URIRef, da: str, en: str | None = None) -> None:
+        """Add Danish (and English) ``skos:prefLabel``s."""
+        self.add(subject, URIRef(PREFIXES["skos"] + "prefLabel"), text(da, "da"))
+        if en is not None:
+            self.add(subject, URIRef(PREFIXES["skos"] + "prefLabel"), text(en, "en"))
+
+
+def sorted_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """Quads in a stable order: by graph, subject, predicate, object."""
+    return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def to_trig(quads: Iterable[ox.Quad]) -> bytes:
+    """TriG with plankg's prefixes, in a stable order (so diffs are reviewable)."""
+    body = ox.serialize(sorted_quads(quads), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    lines = body.decode("utf-8").splitlines(keepends=True)
+    # pyoxigraph writes the prefixes in hash order; sort them so that output is reproducible.
+    prefixes = sorted(line for line in lines if line.startswith("@prefix"))
+    rest = [line for line in lines if not line.startswith("@prefix")]
+    return "".join(prefixes + rest).encode("utf-8")
+
+
+def to_jsonld(quads: Iterable[ox.Quad], context: dict[str, object]) -> bytes:
+    """Compact JSON-LD with the context embedded, named graphs kept (rdflib's serialiser)."""
+    from rdflib import Dataset
+
+    from plankg.dataset import to_rdflib
+
+    dataset = Dataset()
+    for quad in quads:
+        graph_name = quad.graph_name
+        target = dataset.graph(to_rdflib(graph_name)) if isinstance(graph_name, ox.NamedNode) else dataset.graph()
+        target.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))  # type: ignore[arg-type]
+    with warnings.catch_warnings():
+        # rdflib 7's own JSON-LD serialiser calls its deprecated Dataset.contexts and default_context.
+        warnings.filterwarnings("ignore", r"Dataset\.(contexts|default_context) is deprecated", DeprecationWarning)
+        text = dataset.serialize(format="json-ld", context=context, auto_compact=True, indent=1)
+    return text.encode("utf-8")

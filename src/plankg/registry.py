@@ -1,0 +1,356 @@
+"""The registry layer: the 98 municipalities and 5 regions, generated from the copied tables.
+
+``plankg import registry`` turns ``data/registry/*.csv`` and ``kommuner.geojson`` into
+``data/registry/registry.trig``. Each source's facts go to a named graph of their own
+(``/graph/register/{slug}``, DESIGN §3); geometric relations are computed with shapely.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import shapely
+from rdflib import URIRef
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+from plankg.dataset import DataError
+from plankg.namespaces import (
+    CV,
+    DCT,
+    GEO,
+    ORG,
+    PLANKG,
+    PROV,
+    RDF,
+    RDFS,
+    ROLLE,
+    SCHEMA,
+    SKOS,
+    XSD,
+    municipality,
+    region,
+    register_graph,
+    source,
+    translation_graph,
+)
+from plankg.rdf import GraphWriter, text, to_trig, typed
+
+DAWA_BASE = "https://api.dataforsyningen.dk"
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+CC_BY = URIRef("http://creativecommons.org/licenses/by/4.0/")
+CC0 = URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
+
+#: Official names that do not follow "<name> Kommune" (DESIGN §3).
+OFFICIAL_NAMES = {"0101": "Københavns Kommune", "0400": "Bornholms Regionskommune"}
+
+#: The posts every municipality has, as (slug, role, Danish label, English label).
+POSTS = (
+    ("borgmester", ROLLE.borgmester, "Borgmester", "Mayor"),
+    ("kommunaldirektoer", ROLLE.kommunaldirektoer, "Kommunaldirektør", "Municipal director"),
+)
+
+
+@dataclass(frozen=True)
+class RegistrySource:
+    """A registry source: its slug, what it is, and how to credit it."""
+
+    slug: str
+    title_da: str
+    title_en: str
+    citation: str
+    licence: URIRef
+    upstream: str
+
+    @property
+    def uri(self) -> URIRef:
+        return source(self.slug)
+
+    @property
+    def graph(self) -> URIRef:
+        return register_graph(self.slug)
+
+
+DAWA = RegistrySource(
+    "dawa-2025-11-17",
+    "DAWA: kommuner og regioner (struktur=flad), optaget 2025-11-17",
+    "DAWA: municipalities and regions (flat structure), recorded 2025-11-17",
+    "Indeholder data fra Klimadatastyrelsen (DAGI via DAWA), hentet 2025-11-17.",
+    CC_BY,
+    "https://github.com/aleksanderbl29/dawaR",
+)
+WIKIDATA = RegistrySource(
+    "wikidata-p1168",
+    "Wikidata-emner for danske kommuner (P1168) og regioner",
+    "Wikidata items of Danish municipalities (P1168) and regions",
+    "Wikidata (CC0 1.0).",
+    CC0,
+    "https://github.com/phil2strass/geo-api",
+)
+BOUNDARIES = RegistrySource(
+    "dagi-kommunegraenser-2014",
+    "DAGI kommuneinddeling 1:500 000, februar 2014, forenklet",
+    "DAGI municipal boundaries 1:500,000, February 2014, simplified",
+    "Indeholder data fra Geodatastyrelsen (nu Klimadatastyrelsen), DAGI kommuneinddeling "
+    "1:500 000, februar 2014; forenklet.",
+    CC_BY,
+    "https://github.com/Neogeografen/dagi",
+)
+POST_RULE = RegistrySource(
+    "plankg-kommunale-stillinger",
+    "plankg's modelregel: hver kommune har en borgmester- og en kommunaldirektørstilling",
+    "plankg's modelling rule: every municipality has a mayor's and a municipal director's post",
+    "plankg.",
+    CC_BY,
+    "https://w3id.org/plankg/data/plankg",
+)
+TRANSLATIONS = translation_graph("register")
+SOURCES = (DAWA, WIKIDATA, BOUNDARIES, POST_RULE)
+
+_CODE = re.compile(r"^[0-9]{4}$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One row of the municipality or region table."""
+
+    code: str
+    name: str
+    dagi_id: str
+    wikidata: str
+    label_point: tuple[float, float] | None
+    region_code: str | None = None
+    nuts2: str | None = None
+
+
+def read_table(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a CSV file, checking that the required columns are there."""
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in required if c not in (reader.fieldnames or [])]
+            if missing:
+                raise DataError(f"missing column(s) {', '.join(missing)}", path)
+            return list(reader)
+    except OSError as error:
+        raise DataError(f"cannot read: {error}", path) from error
+
+
+def read_municipalities(path: Path) -> list[Unit]:
+    """The municipality table, checked row by row."""
+    columns = ("kode", "navn", "regionskode", "wikidata", "dagi_id", "visueltcenter_lon", "visueltcenter_lat")
+    units = []
+    for number, row in enumerate(read_table(path, columns), start=2):
+        _check_row(path, number, row)
+        point = (float(row["visueltcenter_lon"]), float(row["visueltcenter_lat"]))
+        units.append(Unit(row["kode"], row["navn"], row["dagi_id"], row["wikidata"], point, row["regionskode"]))
+    return units
+
+
+def read_regions(path: Path) -> list[Unit]:
+    """The region table, checked row by row."""
+    units = []
+    for number, row in enumerate(read_table(path, ("kode", "navn", "nuts2", "wikidata", "dagi_id")), start=2):
+        _check_row(path, number, row)
+        units.append(Unit(row["kode"], row["navn"], row["dagi_id"], row["wikidata"], None, nuts2=row["nuts2"]))
+    return units
+
+
+def _check_row(path: Path, number: int, row: dict[str, str]) -> None:
+    if not _CODE.match(row["kode"] or ""):
+        raise DataError(f"row {number}: code {row['kode']!r} is not 4 digits", path)
+    if not row["navn"]:
+        raise DataError(f"row {number}: empty name", path)
+    if not re.match(r"^Q[0-9]+$", row["wikidata"] or ""):
+        raise DataError(f"row {number}: Wikidata id {row['wikidata']!r} is not a QID", path)
+
+
+def read_boundaries(path: Path) -> dict[str, BaseGeometry]:
+    """Municipality code → boundary geometry, from the GeoJSON file."""
+    try:
+        collection = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        raise DataError(f"cannot read: {error}", path) from error
+    geometries = {}
+    for feature in collection["features"]:
+        geometry = shape(feature["geometry"])
+        if not geometry.is_valid:
+            raise DataError(f"invalid geometry for {feature['properties']['kode']}", path)
+        geometries[feature["properties"]["kode"]] = geometry
+    return geometries
+
+
+def build_registry(folder: Path) -> list[ox.Quad]:
+    """All registry quads, generated from the tables in ``folder``."""
+    municipalities = read_municipalities(folder / "municipalities.csv")
+    regions = read_regions(folder / "regions.csv")
+    boundaries = read_boundaries(folder / "kommuner.geojson")
+    english = {row["kode"]: row["navn_en"] for row in read_table(folder / "translations.csv", ("kode", "navn_en"))}
+    _check_consistency(folder, municipalities, regions, boundaries)
+
+    writers = {s.slug: GraphWriter(s.graph) for s in SOURCES}
+    for registry_source in SOURCES:
+        _describe_source(writers[registry_source.slug], registry_source)
+    translations = GraphWriter(TRANSLATIONS)
+    for unit in regions:
+        _add_region(writers, translations, unit, english.get(unit.code))
+    for unit in municipalities:
+        _add_municipality(writers, unit)
+    _add_geometry(writers[BOUNDARIES.slug], municipalities, regions, boundaries)
+    return [q for w in (*writers.values(), translations) for q in w.quads]
+
+
+def _check_consistency(
+    folder: Path, municipalities: list[Unit], regions: list[Unit], boundaries: dict[str, BaseGeometry]
+) -> None:
+    region_codes = {r.code for r in regions}
+    codes = [m.code for m in municipalities]
+    if len(set(codes)) != len(codes):
+        raise DataError("duplicate municipality codes", folder / "municipalities.csv")
+    for unit in municipalities:
+        if unit.region_code not in region_codes:
+            raise DataError(f"{unit.code}: unknown region {unit.region_code}", folder / "municipalities.csv")
+    if set(codes) != set(boundaries):
+        difference = sorted(set(codes) ^ set(boundaries))
+        raise DataError(f"codes without a boundary or a row: {difference}", folder / "kommuner.geojson")
+
+
+def _describe_source(w: GraphWriter, s: RegistrySource) -> None:
+    w.add(s.uri, RDF.type, PROV.Entity)
+    w.add(s.uri, DCT.title, text(s.title_da, "da"))
+    w.add(s.uri, DCT.title, text(s.title_en, "en"))
+    w.label(s.uri, s.title_da, s.title_en)
+    w.add(s.uri, DCT.license, s.licence)
+    w.add(s.uri, DCT.bibliographicCitation, text(s.citation))
+    w.add(s.uri, DCT.source, URIRef(s.upstream))
+
+
+def _add_organisation(w: GraphWriter, uri: URIRef, cls: URIRef, unit: Unit, datatype: URIRef) -> None:
+    """The triples a municipality and a region share (DESIGN §3, first rows)."""
+    for klass in (cls, CV.PublicOrganisation, ORG.FormalOrganization):
+        w.add(uri, RDF.type, klass)
+    w.add(uri, ORG.identifier, typed(unit.code, datatype))
+    w.add(uri, DCT.identifier, typed(unit.dagi_id, PLANKG.DagiId))
+    w.add(uri, DCT.source, DAWA.uri)
+    w.add(uri, DCT.spatial, URIRef(f"{uri}/omraade"))
+    territory = URIRef(f"{uri}/omraade")
+    w.add(territory, RDF.type, GEO.Feature)
+    w.add(territory, DCT.source, DAWA.uri)
+
+
+def _add_region(writers: dict[str, GraphWriter], translations: GraphWriter, unit: Unit, english: str | None) -> None:
+    uri = region(unit.code)
+    w = writers[DAWA.slug]
+    _add_organisation(w, uri, PLANKG.Region, unit, PLANKG.RegionCode)
+    w.label(uri, unit.name)
+    if unit.nuts2:
+        w.add(uri, DCT.identifier, typed(unit.nuts2, PLANKG.NutsCode))
+    w.add(uri, RDFS.seeAlso, URIRef(f"{DAWA_BASE}/regioner/{unit.code}"))
+    w.label(URIRef(f"{uri}/omraade"), f"{unit.name}s område", f"Territory of {english or unit.name}")
+    if english:
+        translations.add(uri, SKOS.prefLabel, text(english, "en"))
+    writers[WIKIDATA.slug].add(uri, SCHEMA.sameAs, URIRef(WIKIDATA_ENTITY + unit.wikidata))
+
+
+def _add_municipality(writers: dict[str, GraphWriter], unit: Unit) -> None:
+    uri = municipality(unit.code)
+    w = writers[DAWA.slug]
+    _add_organisation(w, uri, PLANKG.Municipality, unit, PLANKG.MunicipalityCode)
+    w.label(uri, unit.name, unit.name)
+    official = OFFICIAL_NAMES.get(unit.code, f"{unit.name} Kommune")
+    w.add(uri, SKOS.altLabel, text(official, "da"))
+    w.add(uri, RDFS.seeAlso, URIRef(f"{DAWA_BASE}/kommuner/{unit.code}"))
+    territory = URIRef(f"{uri}/omraade")
+    w.label(territory, f"{official}s område", f"Territory of {unit.name}")
+    if unit.label_point:
+        point = URIRef(f"{territory}/etiketpunkt")
+        w.add(territory, PLANKG.labelPoint, point)
+        w.add(point, RDF.type, GEO.Geometry)
+        w.label(point, f"Etiketpunkt for {unit.name}", f"Label point of {unit.name}")
+        w.add(point, GEO.asWKT, typed(f"POINT({unit.label_point[0]} {unit.label_point[1]})", GEO.wktLiteral))
+    writers[WIKIDATA.slug].add(uri, SCHEMA.sameAs, URIRef(WIKIDATA_ENTITY + unit.wikidata))
+    _add_posts(writers[POST_RULE.slug], uri, unit.name, official)
+
+
+def _add_posts(w: GraphWriter, uri: URIRef, name: str, official: str) -> None:
+    for slug, role, label_da, label_en in POSTS:
+        post = URIRef(f"{uri}/post/{slug}")
+        w.add(uri, ORG.hasPost, post)
+        w.add(post, RDF.type, ORG.Post)
+        w.add(post, ORG.postIn, uri)
+        w.add(post, ORG.role, role)
+        w.add(post, DCT.source, POST_RULE.uri)
+        w.label(post, f"{label_da}, {official}", f"{label_en} of {name}")
+
+
+def _add_geometry(
+    w: GraphWriter, municipalities: list[Unit], regions: list[Unit], boundaries: dict[str, BaseGeometry]
+) -> None:
+    names = {u.code: u.name for u in (*municipalities, *regions)}
+    region_shapes = {
+        r.code: shapely.unary_union([boundaries[m.code] for m in municipalities if m.region_code == r.code])
+        for r in regions
+    }
+    for code, geometry in region_shapes.items():
+        _add_feature_geometry(w, region(code), names[code], geometry)
+    for unit in municipalities:
+        uri = municipality(unit.code)
+        _add_feature_geometry(w, uri, unit.name, boundaries[unit.code])
+        within = [c for c, g in region_shapes.items() if g.covers(boundaries[unit.code])]
+        if within != [unit.region_code]:
+            raise DataError(f"{unit.code} {unit.name} lies within regions {within}, the table says {unit.region_code}")
+        w.add(URIRef(f"{uri}/omraade"), GEO.sfWithin, URIRef(f"{region(unit.region_code)}/omraade"))
+    for a, b in touching_pairs({m.code: boundaries[m.code] for m in municipalities}):
+        w.add(URIRef(f"{municipality(a)}/omraade"), GEO.sfTouches, URIRef(f"{municipality(b)}/omraade"))
+        w.add(URIRef(f"{municipality(b)}/omraade"), GEO.sfTouches, URIRef(f"{municipality(a)}/omraade"))
+
+
+def _add_feature_geometry(w: GraphWriter, uri: URIRef, name: str, geometry: BaseGeometry) -> None:
+    territory = URIRef(f"{uri}/omraade")
+    node = URIRef(f"{territory}/geometri")
+    w.add(territory, GEO.hasGeometry, node)
+    w.add(territory, DCT.source, BOUNDARIES.uri)
+    w.add(node, RDF.type, GEO.Geometry)
+    w.label(node, f"Geometri for {name}", f"Geometry of {name}")
+    wkt = shapely.to_wkt(geometry, rounding_precision=5, trim=True)
+    geojson = json.dumps(_rounded(mapping(geometry)), separators=(",", ":"))
+    w.add(node, GEO.asWKT, typed(wkt, GEO.wktLiteral))
+    w.add(node, GEO.asGeoJSON, typed(geojson, GEO.geoJSONLiteral))
+    w.add(node, DCT.source, BOUNDARIES.uri)
+
+
+def _rounded(value: object) -> object:
+    """GeoJSON coordinates rounded to 5 decimals (about 1 m), like the WKT."""
+    if isinstance(value, float):
+        return round(value, 5)
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
+def touching_pairs(geometries: dict[str, BaseGeometry]) -> list[tuple[str, str]]:
+    """Pairs of codes (a < b) whose geometries touch (share boundary, no interior)."""
+    codes = sorted(geometries)
+    tree = shapely.STRtree([geometries[c] for c in codes])
+    left, right = tree.query([geometries[c] for c in codes], predicate="touches")
+    return sorted({(codes[i], codes[j]) for i, j in zip(left, right, strict=True) if i < j})
+
+
+def registry_file(folder: Path) -> Path:
+    """Where the generated registry graph is written."""
+    return folder / "registry.trig"
+
+
+def write_registry(folder: Path) -> Path:
+    """Regenerate ``registry.trig`` from the tables in ``folder``; return its path."""
+    target = registry_file(folder)
+    target.write_bytes(to_trig(build_registry(folder)))
+    return target
+
