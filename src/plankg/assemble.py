@@ -30,5 +30,5 @@ def load_project() -> Loaded:
 
     loaded = load_vocabulary()
     loaded.extend(load_paths([project.data_dir()]))
-    loaded.extend(load_memberships(project.data_dir()))
+    loaded.extend(load_memberships(project.data_dir(), loaded.quads))
     return loaded

@@ -93,3 +93,47 @@ def import_registry(folder: Path | None) -> None:
     except DataError as error:
         fail(str(error))
     click.echo(f"wrote {target}")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table",
+              show_default=True)
+@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
+              help="Query these files or folders instead of the project's data (repeatable).")
+def query(name: str | None, params: tuple[str, ...], fmt: str, paths: tuple[Path, ...]) -> None:
+    """Run a named query (queries/NAME.rq) or a query file; with no NAME, list the queries."""
+    from plankg.queries import QueryError, find_query, list_queries
+    from plankg.results import write_results
+
+    if name is None:
+        for named in list_queries():
+            declared = " ".join(f"[{p.name}={p.default or '…'}]" for p in named.parameters)
+            click.echo(f"{named.name:40} {named.title} {declared}")
+        return
+    try:
+        named = find_query(name)
+        values = dict(_split_param(p) for p in params)
+        store = _query_store(paths)
+        write_results(store, named, values, fmt, sys.stdout.buffer)
+    except (QueryError, DataError) as error:
+        fail(str(error))
+    except SyntaxError as error:
+        fail(f"{name}: SPARQL syntax error: {error}")
+
+
+def _split_param(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        fail(f"--param takes NAME=VALUE, got {text!r}")
+    return name.strip(), value
+
+
+def _query_store(paths: tuple[Path, ...]):  # type: ignore[no-untyped-def]
+    from plankg.assemble import load_project
+    from plankg.dataset import load_paths
+    from plankg.store import load_store
+
+    loaded = load_paths(list(paths)) if paths else load_project()
+    return load_store(loaded.quads)

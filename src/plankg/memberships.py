@@ -1,12 +1,202 @@
-"""The membership table (data/cooperations/medlemskaber.csv), turned into qualified memberships."""
+"""The membership table (``data/samarbejder/medlemskaber.csv``) as qualified ``org:Membership``s.
+
+Editors add or correct a membership in the CSV; the build turns each row into the membership,
+its interval and the ``org:hasMember`` shortcut, in the named graph of the row's source (found by
+its URL, ``schema:url``, among the described sources). Rows about the same member of the same
+organisation are one membership whose interval gathers what each source says. Every error names
+the file and the row.
+"""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from plankg.dataset import Loaded
+import pyoxigraph as ox
+
+from plankg.dataset import DataError, Loaded
+from plankg.namespaces import DCT, ORG, RDF, ROLLE, TIME, XSD, municipality
+from plankg.rdf import iri, typed
+
+TABLE = Path("samarbejder") / "medlemskaber.csv"
+COLUMNS = ("samarbejde", "enhed", "kode", "navn", "fra", "til", "paa_dato", "kilde_url", "note")
+_BOARD = "https://w3id.org/plankg/def/enhedstype/bestyrelse"
+
+_PRECISIONS = (
+    (re.compile(r"^[0-9]{4}$"), XSD.gYear, TIME.inXSDgYear),
+    (re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$"), XSD.gYearMonth, TIME.inXSDgYearMonth),
+    (re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), XSD.date, TIME.inXSDDate),
+)
 
 
-def load_memberships(data: Path) -> Loaded:
-    """Quads for every row of the membership table (none until the table exists)."""
-    return Loaded()
+@dataclass(frozen=True)
+class Context:
+    """What the rest of the dataset says that the table refers to."""
+
+    names: dict[str, str]  # municipality code → Danish name
+    cooperations: set[str]
+    units: dict[str, str]  # unit IRI → its classification
+    sources: dict[str, tuple[str, str]]  # source URL → (source IRI, graph IRI)
+
+    @classmethod
+    def from_quads(cls, quads: list[ox.Quad]) -> Context:
+        store = ox.Store()
+        store.extend(quads)
+        query = store.query
+
+        def pairs(text: str) -> list[tuple[str, ...]]:
+            return [tuple(t.value for t in row) for row in query(text, use_default_graph_as_union=True)]  # type: ignore[union-attr]
+
+        prefixes = "PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        names = pairs(prefixes + "SELECT ?code ?name { ?m a <https://w3id.org/plankg/def/core/Municipality> ; "
+                      "org:identifier ?code ; skos:prefLabel ?name FILTER(LANG(?name) = 'da') }")
+        cooperations = pairs(prefixes + "SELECT ?c { ?c a org:OrganizationalCollaboration }")
+        units = pairs(prefixes + "SELECT ?u ?k { ?u a org:OrganizationalUnit ; org:classification ?k }")
+        sources = [
+            tuple(t.value for t in row)
+            for row in query("SELECT ?url ?s ?g { GRAPH ?g { ?s <http://schema.org/url> ?url } }")  # type: ignore[union-attr]
+        ]
+        return cls(
+            names=dict(names),  # type: ignore[arg-type]
+            cooperations={c for (c,) in cooperations},
+            units=dict(units),  # type: ignore[arg-type]
+            sources={url: (s, g) for url, s, g in sources},
+        )
+
+
+@dataclass(frozen=True)
+class Row:
+    """One checked row of the table."""
+
+    number: int
+    organisation: str
+    member: str
+    municipality: str
+    role: str
+    begin: str
+    end: str
+    on: str
+    source: str
+    graph: str
+
+    @property
+    def membership(self) -> str:
+        return f"{self.organisation}/medlemskab/{self.municipality.rsplit('/', 1)[1]}"
+
+
+def load_memberships(data: Path, context_quads: list[ox.Quad]) -> Loaded:
+    """The quads of every row of the membership table in ``data`` (if there is one)."""
+    path = data / TABLE
+    loaded = Loaded()
+    if not path.exists():
+        return loaded
+    context = Context.from_quads(context_quads)
+    rows = read_rows(path, context)
+    _check_agreement(path, rows)
+    for row in rows:
+        loaded.add(row_quads(row), f"{path} row {row.number}")
+    loaded.files.append(path)
+    return loaded
+
+
+def read_rows(path: Path, context: Context) -> list[Row]:
+    """Every row of the table, checked against the rest of the dataset."""
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise DataError(f"missing column(s): {', '.join(missing)}", path)
+            return [_check_row(path, number, record, context) for number, record in enumerate(reader, start=2)]
+    except OSError as error:
+        raise DataError(f"cannot read: {error}", path) from error
+    except UnicodeDecodeError as error:
+        raise DataError(f"not UTF-8: {error}", path) from error
+
+
+def _check_row(path: Path, number: int, record: dict[str, str], context: Context) -> Row:
+    def error(message: str) -> DataError:
+        return DataError(f"row {number}: {message}", path)
+
+    values = {key: (record.get(key) or "").strip() for key in COLUMNS}
+    code = values["kode"]
+    if code not in context.names:
+        raise error(f"unknown municipality code {code!r} (kode)")
+    if values["navn"] and values["navn"] != context.names[code]:
+        raise error(f"municipality {code} is {context.names[code]!r} in the registry, the row says {values['navn']!r}")
+    cooperation = f"https://w3id.org/plankg/id/samarbejde/{values['samarbejde']}"
+    if cooperation not in context.cooperations:
+        raise error(f"unknown cooperation {values['samarbejde']!r} (samarbejde): it must be described in data/kilder/")
+    organisation, member, role = cooperation, str(municipality(code)), str(ROLLE.medlem)
+    if values["enhed"]:
+        organisation = f"{cooperation}/{values['enhed']}"
+        if context.units.get(organisation) != _BOARD:
+            raise error(f"{values['enhed']!r} (enhed) is not a board of {values['samarbejde']}; only boards take rows")
+        member, role = f"{municipality(code)}/post/borgmester", str(ROLLE.bestyrelsesmedlem)
+    for column in ("fra", "til", "paa_dato"):
+        if values[column] and _precision(values[column]) is None:
+            raise error(f"{column} {values[column]!r} is not a year (2007), a month (2016-01) or a date (2009-12-02)")
+    if not values["fra"] and not values["paa_dato"]:
+        raise error("needs a beginning (fra) or a date on which the membership held (paa_dato)")
+    if values["kilde_url"] not in context.sources:
+        raise error(f"source {values['kilde_url']!r} (kilde_url) is not described (schema:url) in data/kilder/")
+    source, graph = context.sources[values["kilde_url"]]
+    return Row(number, organisation, member, str(municipality(code)), role,
+               values["fra"], values["til"], values["paa_dato"], source, graph)
+
+
+def _precision(value: str) -> tuple[str, str] | None:
+    for pattern, datatype, predicate in _PRECISIONS:
+        if pattern.match(value):
+            if datatype == XSD.date:
+                try:
+                    dt.date.fromisoformat(value)
+                except ValueError:
+                    return None
+            return str(datatype), str(predicate)
+    return None
+
+
+def _check_agreement(path: Path, rows: list[Row]) -> None:
+    """Rows about one membership must not disagree on its beginning or end."""
+    first: dict[tuple[str, str, str], tuple[str, Row]] = {}
+    for row in rows:
+        for column, value in (("fra", row.begin), ("til", row.end)):
+            if not value:
+                continue
+            seen_value, seen_row = first.setdefault((row.organisation, row.member, column), (value, row))
+            if seen_value != value:
+                raise DataError(
+                    f"row {row.number}: {column} {value!r} disagrees with row {seen_row.number} ({seen_value!r})", path
+                )
+
+
+def row_quads(row: Row) -> list[ox.Quad]:
+    """The membership, its interval and the shortcut that one row asserts, in its source's graph."""
+    graph = iri(row.graph)
+    membership = iri(row.membership)
+    interval = iri(f"{row.membership}/periode")
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+        (iri(row.organisation), iri(ORG.hasMember), iri(row.member)),
+        (membership, iri(RDF.type), iri(ORG.Membership)),
+        (membership, iri(ORG.member), iri(row.member)),
+        (membership, iri(ORG.organization), iri(row.organisation)),
+        (membership, iri(ORG.role), iri(row.role)),
+        (membership, iri(ORG.memberDuring), interval),
+        (membership, iri(DCT.source), iri(row.source)),
+        (interval, iri(RDF.type), iri(TIME.Interval)),
+    ]
+    for value, link, slug in ((row.begin, TIME.hasBeginning, "begyndelse"), (row.end, TIME.hasEnd, "slut"),
+                              (row.on, TIME.inside, row.on)):
+        if value:
+            instant = iri(f"{row.membership}/periode/{slug}")
+            datatype, predicate = _precision(value)  # type: ignore[misc]
+            triples += [
+                (interval, iri(link), instant),
+                (instant, iri(RDF.type), iri(TIME.Instant)),
+                (instant, iri(predicate), typed(value, datatype)),
+            ]
+    return [ox.Quad(s, p, o, graph) for s, p, o in triples]

@@ -1,0 +1,138 @@
+"""Named SPARQL queries (``queries/*.rq``): loaded by name, parameters bound as values.
+
+A query file starts with comment lines that say what it asks and declare its parameters:
+
+    # title: Members of a cooperation on a date
+    # description: ...
+    # param: date xsd:date = 2009-12-02  -- the day to ask about
+    # param: cooperation iri  -- optional: one cooperation (all when left out)
+
+A parameter's type is ``iri`` or an XSD datatype (``xsd:date``, ``xsd:gYear``, ``xsd:string``,
+``xsd:integer``, ``xsd:boolean``, ``xsd:decimal``). Values are bound to the query's variables
+(pyoxigraph's substitutions, SPARQL SEP-0007), never spliced into its text; a parameter with no
+value and no default stays unbound, so the query answers for all values. Every parameter must be
+a projected variable of the query (SEP-0007 substitutes only those), so answers also show it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from plankg import project
+from plankg.namespaces import XSD
+
+_PARAM = re.compile(r"^#\s*param:\s*(?P<name>\w+)\s+(?P<type>\S+)(?:\s*=\s*(?P<default>\S+))?\s*$")
+_FIELD = re.compile(r"^#\s*(?P<key>title|description):\s*(?P<value>.*)$")
+_LEXICAL = {
+    "xsd:date": lambda v: dt.date.fromisoformat(v) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", v),
+    "xsd:gYear": lambda v: re.fullmatch(r"-?[0-9]{4}", v),
+    "xsd:gYearMonth": lambda v: re.fullmatch(r"-?[0-9]{4}-(0[1-9]|1[0-2])", v),
+    "xsd:integer": lambda v: re.fullmatch(r"[+-]?[0-9]+", v),
+    "xsd:decimal": lambda v: re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", v),
+    "xsd:boolean": lambda v: v in ("true", "false", "1", "0"),
+    "xsd:string": lambda v: True,
+}
+
+
+class QueryError(Exception):
+    """An unknown query, parameter or value."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A declared parameter of a named query."""
+
+    name: str
+    type: str
+    default: str | None
+    doc: str
+
+    def term(self, value: str) -> ox.NamedNode | ox.Literal:
+        """The RDF term for ``value``, typed by the declaration."""
+        if self.type == "iri":
+            try:
+                return ox.NamedNode(value)
+            except ValueError as error:
+                raise QueryError(f"parameter {self.name}: {value!r} is not an IRI ({error})") from error
+        check = _LEXICAL.get(self.type)
+        if check is None:
+            raise QueryError(f"parameter {self.name}: unsupported type {self.type}")
+        try:
+            valid = bool(check(value))
+        except ValueError:
+            valid = False
+        if not valid:
+            raise QueryError(f"parameter {self.name}: {value!r} is not a valid {self.type}")
+        if self.type == "xsd:string":
+            return ox.Literal(value)
+        return ox.Literal(value, datatype=ox.NamedNode(str(XSD) + self.type.split(":", 1)[1]))
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query file with its description and parameters."""
+
+    name: str
+    path: Path
+    title: str
+    description: str
+    text: str
+    parameters: tuple[Parameter, ...]
+
+    def bindings(self, values: dict[str, str]) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
+        """Typed bindings for ``values`` and the declared defaults."""
+        declared = {p.name: p for p in self.parameters}
+        unknown = sorted(set(values) - set(declared))
+        if unknown:
+            known = ", ".join(declared) or "none"
+            raise QueryError(f"unknown parameter(s) {', '.join(unknown)} for {self.name} (it takes: {known})")
+        result = {}
+        for parameter in self.parameters:
+            value = values.get(parameter.name, parameter.default)
+            if value is not None:
+                result[ox.Variable(parameter.name)] = parameter.term(value)
+        return result
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    """Read a query file and its header."""
+    text = path.read_text("utf-8")
+    fields: dict[str, str] = {}
+    parameters = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        declaration, _, doc = line.partition(" -- ")
+        if match := _PARAM.match(declaration):
+            parameters.append(Parameter(match["name"], match["type"], match["default"], doc.strip()))
+        elif match := _FIELD.match(line):
+            fields[match["key"]] = (fields.get(match["key"], "") + " " + match["value"]).strip()
+    return NamedQuery(path.stem, path, fields.get("title", path.stem), fields.get("description", ""), text,
+                      tuple(parameters))
+
+
+def list_queries(folder: Path | None = None) -> list[NamedQuery]:
+    """Every named query, by name."""
+    return [parse_query_file(p) for p in sorted((folder or project.queries_dir()).glob("*.rq"))]
+
+
+def find_query(name_or_file: str) -> NamedQuery:
+    """A query by name (``members-on-date``) or by file path."""
+    path = Path(name_or_file)
+    if path.suffix == ".rq" and path.is_file():
+        return parse_query_file(path)
+    candidate = project.queries_dir() / f"{name_or_file.removesuffix('.rq')}.rq"
+    if candidate.is_file():
+        return parse_query_file(candidate)
+    names = ", ".join(q.name for q in list_queries())
+    raise QueryError(f"no query {name_or_file!r}; the named queries are: {names}")
+
+
+def run_query(store: ox.Store, query: NamedQuery, values: dict[str, str]) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Run ``query`` over the union of the store's graphs with ``values`` bound."""
+    return store.query(query.text, use_default_graph_as_union=True, substitutions=query.bindings(values))
