@@ -1,11 +1,13 @@
-"""Putting the project's dataset together: vocabulary, registry, sources, membership table."""
+"""Putting a dataset together: vocabulary, RDF files, and membership tables."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from plankg import project
-from plankg.dataset import Loaded, load_paths, read_file
+from plankg.dataset import Loaded, iter_rdf_files, read_file
+from plankg.memberships import load_memberships
 from plankg.namespaces import DEF
 from plankg.rdf import iri
 
@@ -24,11 +26,18 @@ def load_vocabulary() -> Loaded:
     return loaded
 
 
-def load_project() -> Loaded:
-    """The whole project dataset: vocabulary, every RDF file under data/, the membership table."""
-    from plankg.memberships import load_memberships
-
+def load_dataset(paths: Iterable[Path]) -> Loaded:
+    """The vocabulary, every RDF file in ``paths``, and the membership table of each folder."""
+    paths = list(paths)
     loaded = load_vocabulary()
-    loaded.extend(load_paths([project.data_dir()]))
-    loaded.extend(load_memberships(project.data_dir(), loaded.quads))
+    for path in iter_rdf_files(paths):
+        loaded.add(read_file(path), str(path))
+        loaded.files.append(path)
+    for folder in (p for p in paths if p.is_dir()):
+        loaded.extend(load_memberships(folder, loaded.quads))
     return loaded
+
+
+def load_project() -> Loaded:
+    """The project's own dataset: vocabulary and everything under data/."""
+    return load_dataset([project.data_dir()])

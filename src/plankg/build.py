@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from plankg import __version__, project
-from plankg.assemble import load_project
+from plankg.assemble import load_dataset
 from plankg.dataset import Loaded
 from plankg.namespaces import PREFIXES
 from plankg.rdf import to_jsonld, to_trig
@@ -48,10 +48,10 @@ class BuildResult:
     cached: bool
 
 
-def input_files() -> list[Path]:
-    """Every file a build depends on: ontology, shapes, data, and plankg's own code."""
-    folders = (project.ontology_dir(), project.data_dir(), Path(__file__).parent)
-    files = (p for folder in folders for p in folder.rglob("*") if p.is_file())
+def input_files(data: list[Path]) -> list[Path]:
+    """Every file a build depends on: ontology, shapes, the data, and plankg's own code."""
+    folders = (project.ontology_dir(), *data, Path(__file__).parent)
+    files = (p for folder in folders for p in (folder.rglob("*") if folder.is_dir() else [folder]) if p.is_file())
     return sorted(p for p in files if "__pycache__" not in p.parts)
 
 
@@ -64,14 +64,15 @@ def input_hash(files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def build(out: Path, force: bool = False) -> BuildResult:
-    """Validate the project's data and write the dumps into ``out`` (atomically)."""
-    files = input_files()
+def build(out: Path, data: list[Path] | None = None, force: bool = False) -> BuildResult:
+    """Validate the data (the project's, or ``data``) and write the dumps into ``out`` (atomically)."""
+    data = data or [project.data_dir()]
+    files = input_files(data)
     digest = input_hash(files)
     previous = read_manifest(out)
     if not force and previous and previous.get("input_hash") == digest and all((out / d).exists() for d in DUMPS):
         return BuildResult(out, previous, None, cached=True)
-    loaded = load_project()
+    loaded = load_dataset(data)
     report = validate(loaded)
     if not report.conforms:
         raise InvalidData(report)

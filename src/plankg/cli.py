@@ -57,15 +57,17 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
 
 @main.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True)
+@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
+              help="Build these files or folders instead of the project's data (repeatable).")
 @click.option("--force", is_flag=True, help="Rebuild even if the inputs have not changed.")
-def build(out: Path, force: bool) -> None:
-    """Validate the project's data and write the dumps and void.ttl into OUT."""
+def build(out: Path, paths: tuple[Path, ...], force: bool) -> None:
+    """Validate the project's data (or --data) and write the dumps and void.ttl into OUT."""
     from plankg.build import InvalidData
     from plankg.build import build as run_build
 
     started = time.perf_counter()
     try:
-        result = run_build(out, force=force)
+        result = run_build(out, list(paths) or None, force=force)
     except DataError as error:
         fail(str(error))
     except InvalidData as error:
@@ -131,9 +133,8 @@ def _split_param(text: str) -> tuple[str, str]:
 
 
 def _query_store(paths: tuple[Path, ...]):  # type: ignore[no-untyped-def]
-    from plankg.assemble import load_project
-    from plankg.dataset import load_paths
+    from plankg.assemble import load_dataset, load_project
     from plankg.store import load_store
 
-    loaded = load_paths(list(paths)) if paths else load_project()
+    loaded = load_dataset(paths) if paths else load_project()
     return load_store(loaded.quads)

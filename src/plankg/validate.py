@@ -7,6 +7,7 @@ triples about the node.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -121,18 +122,28 @@ def _finding(results: Graph, shapes: Graph, data: Graph, loaded: Loaded, result:
         value=None if value is None else _show(value),
         rule=_show(component),
         shape=_shape_name(shapes, shape),
-        message=_message(results, result),
+        message=_message(results, shapes, result),
         files=loaded.files_for(focus),
     )
 
 
-def _message(results: Graph, result: Node) -> str:
-    messages = list(results.objects(result, SH.resultMessage))
-    for wanted in ("en", None, "da"):
-        for message in messages:
-            if isinstance(message, Literal) and message.language == wanted:
-                return str(message)
+def _message(results: Graph, shapes: Graph, result: Node) -> str:
+    """The English message of a result (pyshacl drops the language of filled-in templates)."""
+    messages = [m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)]
+    for message in messages:
+        if (message.language or _template_language(shapes, str(message))) == "en":
+            return str(message)
     return str(messages[0]) if messages else ""
+
+
+def _template_language(shapes: Graph, text: str) -> str | None:
+    """The language of the shapes' message template that ``text`` was filled in from."""
+    for template in shapes.objects(None, SH.message):
+        if isinstance(template, Literal) and template.language:
+            pattern = ".*".join(re.escape(part) for part in re.split(r"\{[$?]\w+\}", str(template)))
+            if re.fullmatch(pattern, text, flags=re.DOTALL):
+                return template.language
+    return None
 
 
 def _label(data: Graph, node: Node) -> str | None:
@@ -200,9 +211,7 @@ def _show(node: Node) -> str:
 
 def validate_paths(paths: list[Path]) -> tuple[Report, Loaded]:
     """Validate files or folders as a complete dataset, with plankg's ontology and code lists."""
-    from plankg.assemble import load_vocabulary
-    from plankg.dataset import load_paths
+    from plankg.assemble import load_dataset
 
-    loaded = load_vocabulary()
-    loaded.extend(load_paths(paths))
+    loaded = load_dataset(paths)
     return validate(loaded), loaded
