@@ -36,5 +36,6 @@ def select(store: ox.Store, query: str) -> list[dict[str, str]]:
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """Run the real ``plankg`` command line in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "plankg", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "plankg", *args], capture_output=True, text=True, cwd=cwd, timeout=300, check=False
+    )

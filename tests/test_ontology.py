@@ -17,8 +17,15 @@ from plankg.namespaces import PREFIXES, SH
 CV_TERMS = {"PublicOrganisation"}
 #: schema.org terms plankg uses; rdflib's SDO namespace is https://schema.org/.
 CLOSED: dict[str, type[DefinedNamespace]] = {
-    str(ORG): ORG, str(SKOS): SKOS, str(DCTERMS): DCTERMS, str(PROV): PROV, str(TIME): TIME, str(GEO): GEO,
-    str(DCAT): DCAT, str(VOID): VOID, str(FOAF): FOAF,
+    str(ORG): ORG,
+    str(SKOS): SKOS,
+    str(DCTERMS): DCTERMS,
+    str(PROV): PROV,
+    str(TIME): TIME,
+    str(GEO): GEO,
+    str(DCAT): DCAT,
+    str(VOID): VOID,
+    str(FOAF): FOAF,
 }
 
 
@@ -60,8 +67,12 @@ def test_the_ontology_has_version_licence_and_prefix_metadata() -> None:
     graph = ontology()
     node = URIRef("https://w3id.org/plankg/def/core")
     assert (node, RDF.type, OWL.Ontology) in graph
-    for predicate in (OWL.versionIRI, DCTERMS.license, URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix"),
-                      URIRef("http://purl.org/vocab/vann/preferredNamespaceUri")):
+    for predicate in (
+        OWL.versionIRI,
+        DCTERMS.license,
+        URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix"),
+        URIRef("http://purl.org/vocab/vann/preferredNamespaceUri"),
+    ):
         assert graph.value(node, predicate) is not None, predicate
     assert {"da", "en"} <= languages(graph, node, RDFS.label)
 
@@ -95,7 +106,7 @@ def _exists(term: URIRef, own: Graph) -> bool:
         if text.startswith(namespace):
             return term in closed
     if text.startswith(PREFIXES["cv"]):
-        return text[len(PREFIXES["cv"]):] in CV_TERMS
+        return text[len(PREFIXES["cv"]) :] in CV_TERMS
     return False
 
 
@@ -112,8 +123,11 @@ def test_the_existence_check_rejects_a_made_up_term() -> None:
     assert _exists(URIRef(str(ORG) + "hasMember"), ontology())
 
 
-@pytest.mark.parametrize("path", sorted([*Path(project.ontology_dir()).glob("*.ttl"),
-                                          *Path(project.data_dir()).rglob("*.trig")]), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    sorted([*Path(project.ontology_dir()).glob("*.ttl"), *Path(project.data_dir()).rglob("*.trig")]),
+    ids=lambda p: p.name,
+)
 def test_every_prefix_used_in_a_file_is_declared(path: Path) -> None:
     text = path.read_text("utf-8")
     declared = set(re.findall(r"@prefix\s+([\w-]*):", text))
@@ -124,6 +138,10 @@ def test_every_prefix_used_in_a_file_is_declared(path: Path) -> None:
 
 def test_the_namespace_table_binds_every_namespace_the_data_uses(project_loaded) -> None:  # type: ignore[no-untyped-def]
     namespaces = set(PREFIXES.values())
-    used = {q.predicate.value.rsplit("#", 1)[0] + "#" if "#" in q.predicate.value else q.predicate.value.rsplit("/", 1)[0] + "/"
-            for q in project_loaded.quads}
+    used = {
+        q.predicate.value.rsplit("#", 1)[0] + "#"
+        if "#" in q.predicate.value
+        else q.predicate.value.rsplit("/", 1)[0] + "/"
+        for q in project_loaded.quads
+    }
     assert used <= namespaces

@@ -27,8 +27,11 @@ def table(name: str) -> list[dict[str, str]]:
 
 
 def labelled(store: ox.Store, cls: str) -> dict[str, str]:
-    rows = select(store, PREFIXES + f"SELECT ?code ?name {{ ?x a plankg:{cls} ; org:identifier ?code ; "
-                  "skos:prefLabel ?name FILTER(LANG(?name) = 'da') }")
+    rows = select(
+        store,
+        PREFIXES + f"SELECT ?code ?name {{ ?x a plankg:{cls} ; org:identifier ?code ; "
+        "skos:prefLabel ?name FILTER(LANG(?name) = 'da') }",
+    )
     return {r["code"]: r["name"] for r in rows}
 
 
@@ -44,23 +47,41 @@ def test_all_5_regions_with_the_registry_codes_and_names(store: ox.Store) -> Non
 
 
 def test_each_municipality_lies_within_the_region_the_registry_names(store: ox.Store) -> None:
-    rows = select(store, PREFIXES + """SELECT ?code ?region { ?m a plankg:Municipality ; org:identifier ?code ;
-        dct:spatial/geo:sfWithin ?t . ?r a plankg:Region ; dct:spatial ?t ; org:identifier ?region }""")
-    assert {r["code"]: r["region"] for r in rows} == {row["kode"]: row["regionskode"] for row in table("municipalities.csv")}
+    rows = select(
+        store,
+        PREFIXES
+        + """SELECT ?code ?region { ?m a plankg:Municipality ; org:identifier ?code ;
+        dct:spatial/geo:sfWithin ?t . ?r a plankg:Region ; dct:spatial ?t ; org:identifier ?region }""",
+    )
+    assert {r["code"]: r["region"] for r in rows} == {
+        row["kode"]: row["regionskode"] for row in table("municipalities.csv")
+    }
 
 
 def test_dagi_ids_dawa_urls_and_wikidata_links_come_from_the_table(store: ox.Store) -> None:
-    rows = select(store, PREFIXES + """PREFIX schema: <http://schema.org/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    rows = select(
+        store,
+        PREFIXES
+        + """PREFIX schema: <http://schema.org/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         SELECT ?code ?dagi ?dawa ?wd { ?m a plankg:Municipality ; org:identifier ?code ; dct:identifier ?dagi ;
-        rdfs:seeAlso ?dawa ; schema:sameAs ?wd FILTER(DATATYPE(?dagi) = plankg:DagiId) }""")
+        rdfs:seeAlso ?dawa ; schema:sameAs ?wd FILTER(DATATYPE(?dagi) = plankg:DagiId) }""",
+    )
     got = {r["code"]: (r["dagi"], r["dawa"], r["wd"]) for r in rows}
-    expected = {row["kode"]: (row["dagi_id"], f"https://api.dataforsyningen.dk/kommuner/{row['kode']}",
-                              f"http://www.wikidata.org/entity/{row['wikidata']}") for row in table("municipalities.csv")}
+    expected = {
+        row["kode"]: (
+            row["dagi_id"],
+            f"https://api.dataforsyningen.dk/kommuner/{row['kode']}",
+            f"http://www.wikidata.org/entity/{row['wikidata']}",
+        )
+        for row in table("municipalities.csv")
+    }
     assert got == expected
 
 
 def test_official_names_are_alternative_labels(store: ox.Store) -> None:
-    rows = select(store, PREFIXES + "SELECT ?code ?alt { ?m a plankg:Municipality ; org:identifier ?code ; skos:altLabel ?alt }")
+    rows = select(
+        store, PREFIXES + "SELECT ?code ?alt { ?m a plankg:Municipality ; org:identifier ?code ; skos:altLabel ?alt }"
+    )
     alt = {r["code"]: r["alt"] for r in rows}
     assert alt["0621"] == "Kolding Kommune"
     assert alt["0101"] == "Københavns Kommune"
@@ -68,27 +89,40 @@ def test_official_names_are_alternative_labels(store: ox.Store) -> None:
 
 
 def touching(store: ox.Store, a: str, b: str) -> bool:
-    query = PREFIXES + f"""ASK {{ ?x org:identifier "{a}"^^plankg:MunicipalityCode ; dct:spatial ?tx .
+    query = (
+        PREFIXES
+        + f"""ASK {{ ?x org:identifier "{a}"^^plankg:MunicipalityCode ; dct:spatial ?tx .
         ?y org:identifier "{b}"^^plankg:MunicipalityCode ; dct:spatial ?ty . ?tx geo:sfTouches ?ty }}"""
+    )
     return bool(store.query(query, use_default_graph_as_union=True))
 
 
-@pytest.mark.parametrize(("a", "b"), [("0621", "0630"), ("0165", "0161"), ("0621", "0575"), ("0101", "0147")],
-                         ids=["Kolding-Vejle", "Albertslund-Glostrup", "Kolding-Vejen", "København-Frederiksberg"])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("0621", "0630"), ("0165", "0161"), ("0621", "0575"), ("0101", "0147")],
+    ids=["Kolding-Vejle", "Albertslund-Glostrup", "Kolding-Vejen", "København-Frederiksberg"],
+)
 def test_known_neighbours_touch_both_ways(store: ox.Store, a: str, b: str) -> None:
     assert touching(store, a, b)
     assert touching(store, b, a)
 
 
-@pytest.mark.parametrize(("a", "b"), [("0621", "0165"), ("0400", "0101"), ("0563", "0561"), ("0630", "0510")],
-                         ids=["Kolding-Albertslund", "Bornholm-København", "Fanø-Esbjerg (sea)", "Vejle-Haderslev"])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("0621", "0165"), ("0400", "0101"), ("0563", "0561"), ("0630", "0510")],
+    ids=["Kolding-Albertslund", "Bornholm-København", "Fanø-Esbjerg (sea)", "Vejle-Haderslev"],
+)
 def test_known_non_neighbours_do_not_touch(store: ox.Store, a: str, b: str) -> None:
     assert not touching(store, a, b)
 
 
 def test_every_municipality_has_a_mayor_and_a_municipal_director_post(store: ox.Store) -> None:
-    rows = select(store, PREFIXES + """SELECT ?m (COUNT(DISTINCT ?role) AS ?n) { ?m a plankg:Municipality ;
-        org:hasPost ?p . ?p org:postIn ?m ; org:role ?role } GROUP BY ?m""")
+    rows = select(
+        store,
+        PREFIXES
+        + """SELECT ?m (COUNT(DISTINCT ?role) AS ?n) { ?m a plankg:Municipality ;
+        org:hasPost ?p . ?p org:postIn ?m ; org:role ?role } GROUP BY ?m""",
+    )
     assert len(rows) == 98
     assert {r["n"] for r in rows} == {"2"}
 
@@ -99,8 +133,11 @@ def test_region_geometry_is_the_union_of_its_municipalities() -> None:
     quads = build_registry(REGISTRY)
     wkt = {q.subject.value: q.object.value for q in quads if q.predicate.value.endswith("#asWKT")}
     region = shapely.from_wkt(wkt["https://w3id.org/plankg/id/region/1083/omraade/geometri"])
-    members = [shapely.from_wkt(wkt[f"https://w3id.org/plankg/id/kommune/{row['kode']}/omraade/geometri"])
-               for row in table("municipalities.csv") if row["regionskode"] == "1083"]
+    members = [
+        shapely.from_wkt(wkt[f"https://w3id.org/plankg/id/kommune/{row['kode']}/omraade/geometri"])
+        for row in table("municipalities.csv")
+        if row["regionskode"] == "1083"
+    ]
     assert shapely.union_all(members).symmetric_difference(region).area < 1e-8
 
 

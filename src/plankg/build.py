@@ -104,7 +104,10 @@ def write_dumps(loaded: Loaded, out: Path, digest: str) -> dict[str, object]:
         context = project.jsonld_context()
         (staging / "plankg.jsonld").write_bytes(to_jsonld(quads, context["@context"]))
         (staging / "context.jsonld").write_text(json.dumps(context, indent=1), "utf-8")
-        sizes = {name: (staging / name).stat().st_size for name in ("plankg.trig", "plankg.nq", "plankg.ttl", "plankg.jsonld")}
+        sizes = {
+            name: (staging / name).stat().st_size
+            for name in ("plankg.trig", "plankg.nq", "plankg.ttl", "plankg.jsonld")
+        }
         description = describe_dataset(store, sizes)
         for prefix, namespace in PREFIXES.items():
             description.bind(prefix, namespace, override=True, replace=True)

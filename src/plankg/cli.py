@@ -57,8 +57,13 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
 
 @main.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True)
-@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
-              help="Build these files or folders instead of the project's data (repeatable).")
+@click.option(
+    "--data",
+    "paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Build these files or folders instead of the project's data (repeatable).",
+)
 @click.option("--force", is_flag=True, help="Rebuild even if the inputs have not changed.")
 def build(out: Path, paths: tuple[Path, ...], force: bool) -> None:
     """Validate the project's data (or --data) and write the dumps and void.ttl into OUT."""
@@ -74,8 +79,10 @@ def build(out: Path, paths: tuple[Path, ...], force: bool) -> None:
         click.echo(error.report.as_text())
         fail("nothing was written", EXIT_INVALID)
     state = "unchanged inputs, kept" if result.cached else "wrote"
-    click.echo(f"{state} {out}: {result.manifest['quads']} quads in {len(result.manifest['graphs'])} graphs "  # type: ignore[arg-type]
-               f"({time.perf_counter() - started:.1f} s)")
+    click.echo(
+        f"{state} {out}: {result.manifest['quads']} quads in {len(result.manifest['graphs'])} graphs "  # type: ignore[arg-type]
+        f"({time.perf_counter() - started:.1f} s)"
+    )
 
 
 @main.group(name="import")
@@ -84,8 +91,13 @@ def import_() -> None:
 
 
 @import_.command(name="registry")
-@click.option("--dir", "folder", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder of the registry tables (default: the project's data/registry).")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of the registry tables (default: the project's data/registry).",
+)
 def import_registry(folder: Path | None) -> None:
     """Generate registry.trig from the municipality and region tables and the boundaries."""
     from plankg.registry import write_registry
@@ -100,10 +112,16 @@ def import_registry(folder: Path | None) -> None:
 @main.command()
 @click.argument("name", required=False)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table",
-              show_default=True)
-@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
-              help="Query these files or folders instead of the project's data (repeatable).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table", show_default=True
+)
+@click.option(
+    "--data",
+    "paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Query these files or folders instead of the project's data (repeatable).",
+)
 def query(name: str | None, params: tuple[str, ...], fmt: str, paths: tuple[Path, ...]) -> None:
     """Run a named query (queries/NAME.rq) or a query file; with no NAME, list the queries."""
     from plankg.queries import QueryError, find_query, list_queries

@@ -105,9 +105,7 @@ def read_file(path: Path, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
         raise DataError(f"cannot read: {error}", path) from error
     if graph is None:
         return quads
-    return [
-        ox.Quad(q.subject, q.predicate, q.object, graph) if _in_default(q) else q for q in quads
-    ]
+    return [ox.Quad(q.subject, q.predicate, q.object, graph) if _in_default(q) else q for q in quads]
 
 
 def _in_default(quad: ox.Quad) -> bool:

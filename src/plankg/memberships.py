@@ -51,8 +51,10 @@ class Context:
             return [tuple(t.value for t in row) for row in query(text, use_default_graph_as_union=True)]  # type: ignore[union-attr]
 
         prefixes = "PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-        names = pairs(prefixes + "SELECT ?code ?name { ?m a <https://w3id.org/plankg/def/core/Municipality> ; "
-                      "org:identifier ?code ; skos:prefLabel ?name FILTER(LANG(?name) = 'da') }")
+        names = pairs(
+            prefixes + "SELECT ?code ?name { ?m a <https://w3id.org/plankg/def/core/Municipality> ; "
+            "org:identifier ?code ; skos:prefLabel ?name FILTER(LANG(?name) = 'da') }"
+        )
         cooperations = pairs(prefixes + "SELECT ?c { ?c a org:OrganizationalCollaboration }")
         units = pairs(prefixes + "SELECT ?u ?k { ?u a org:OrganizationalUnit ; org:classification ?k }")
         sources = [
@@ -144,8 +146,18 @@ def _check_row(path: Path, number: int, record: dict[str, str], context: Context
     if values["kilde_url"] not in context.sources:
         raise error(f"source {values['kilde_url']!r} (kilde_url) is not described (schema:url) in data/kilder/")
     source, graph = context.sources[values["kilde_url"]]
-    return Row(number, organisation, member, str(municipality(code)), role,
-               values["fra"], values["til"], values["paa_dato"], source, graph)
+    return Row(
+        number,
+        organisation,
+        member,
+        str(municipality(code)),
+        role,
+        values["fra"],
+        values["til"],
+        values["paa_dato"],
+        source,
+        graph,
+    )
 
 
 def _precision(value: str) -> tuple[str, str] | None:
@@ -189,8 +201,11 @@ def row_quads(row: Row) -> list[ox.Quad]:
         (membership, iri(DCT.source), iri(row.source)),
         (interval, iri(RDF.type), iri(TIME.Interval)),
     ]
-    for value, link, slug in ((row.begin, TIME.hasBeginning, "begyndelse"), (row.end, TIME.hasEnd, "slut"),
-                              (row.on, TIME.inside, row.on)):
+    for value, link, slug in (
+        (row.begin, TIME.hasBeginning, "begyndelse"),
+        (row.end, TIME.hasEnd, "slut"),
+        (row.on, TIME.inside, row.on),
+    ):
         if value:
             instant = iri(f"{row.membership}/periode/{slug}")
             datatype, predicate = _precision(value)  # type: ignore[misc]

@@ -11,7 +11,6 @@ from typing import Any
 
 from plankg.namespaces import PREFIXES
 
-
 _PACKAGE = Path(__file__).resolve().parent
 
 

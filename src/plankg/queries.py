@@ -28,15 +28,27 @@ from plankg.namespaces import XSD
 
 _PARAM = re.compile(r"^#\s*param:\s*(?P<name>\w+)\s+(?P<type>\S+)(?:\s*=\s*(?P<default>\S+))?\s*$")
 _FIELD = re.compile(r"^#\s*(?P<key>title|description):\s*(?P<value>.*)$")
-_LEXICAL = {
-    "xsd:date": lambda v: dt.date.fromisoformat(v) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", v),
-    "xsd:gYear": lambda v: re.fullmatch(r"-?[0-9]{4}", v),
-    "xsd:gYearMonth": lambda v: re.fullmatch(r"-?[0-9]{4}-(0[1-9]|1[0-2])", v),
-    "xsd:integer": lambda v: re.fullmatch(r"[+-]?[0-9]+", v),
-    "xsd:decimal": lambda v: re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", v),
-    "xsd:boolean": lambda v: v in ("true", "false", "1", "0"),
-    "xsd:string": lambda v: True,
+#: The lexical forms accepted for each parameter type.
+_LEXICAL: dict[str, str] = {
+    "xsd:date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+    "xsd:gYear": r"-?[0-9]{4}",
+    "xsd:gYearMonth": r"-?[0-9]{4}-(0[1-9]|1[0-2])",
+    "xsd:integer": r"[+-]?[0-9]+",
+    "xsd:decimal": r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)",
+    "xsd:boolean": r"true|false|1|0",
+    "xsd:string": r"(?s).*",
 }
+
+
+def _is_valid(datatype: str, value: str) -> bool:
+    if not re.fullmatch(_LEXICAL[datatype], value):
+        return False
+    if datatype == "xsd:date":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return False
+    return True
 
 
 class QueryError(Exception):
@@ -59,14 +71,9 @@ class Parameter:
                 return ox.NamedNode(value)
             except ValueError as error:
                 raise QueryError(f"parameter {self.name}: {value!r} is not an IRI ({error})") from error
-        check = _LEXICAL.get(self.type)
-        if check is None:
+        if self.type not in _LEXICAL:
             raise QueryError(f"parameter {self.name}: unsupported type {self.type}")
-        try:
-            valid = bool(check(value))
-        except ValueError:
-            valid = False
-        if not valid:
+        if not _is_valid(self.type, value):
             raise QueryError(f"parameter {self.name}: {value!r} is not a valid {self.type}")
         if self.type == "xsd:string":
             return ox.Literal(value)
@@ -84,14 +91,16 @@ class NamedQuery:
     text: str
     parameters: tuple[Parameter, ...]
 
-    def bindings(self, values: dict[str, str]) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
+    def bindings(
+        self, values: dict[str, str]
+    ) -> dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]:
         """Typed bindings for ``values`` and the declared defaults."""
         declared = {p.name: p for p in self.parameters}
         unknown = sorted(set(values) - set(declared))
         if unknown:
             known = ", ".join(declared) or "none"
             raise QueryError(f"unknown parameter(s) {', '.join(unknown)} for {self.name} (it takes: {known})")
-        result = {}
+        result: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {}
         for parameter in self.parameters:
             value = values.get(parameter.name, parameter.default)
             if value is not None:
@@ -112,8 +121,9 @@ def parse_query_file(path: Path) -> NamedQuery:
             parameters.append(Parameter(match["name"], match["type"], match["default"], doc.strip()))
         elif match := _FIELD.match(line):
             fields[match["key"]] = (fields.get(match["key"], "") + " " + match["value"]).strip()
-    return NamedQuery(path.stem, path, fields.get("title", path.stem), fields.get("description", ""), text,
-                      tuple(parameters))
+    return NamedQuery(
+        path.stem, path, fields.get("title", path.stem), fields.get("description", ""), text, tuple(parameters)
+    )
 
 
 def list_queries(folder: Path | None = None) -> list[NamedQuery]:
@@ -133,6 +143,8 @@ def find_query(name_or_file: str) -> NamedQuery:
     raise QueryError(f"no query {name_or_file!r}; the named queries are: {names}")
 
 
-def run_query(store: ox.Store, query: NamedQuery, values: dict[str, str]) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+def run_query(
+    store: ox.Store, query: NamedQuery, values: dict[str, str]
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Run ``query`` over the union of the store's graphs with ``values`` bound."""
     return store.query(query.text, use_default_graph_as_union=True, substitutions=query.bindings(values))

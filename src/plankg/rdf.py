@@ -56,7 +56,7 @@ def sorted_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
 
 def to_trig(quads: Iterable[ox.Quad]) -> bytes:
     """TriG with plankg's prefixes, in a stable order (so diffs are reviewable)."""
-    body = ox.serialize(sorted_quads(quads), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    body = ox.serialize(sorted_quads(quads), format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""
     lines = body.decode("utf-8").splitlines(keepends=True)
     # pyoxigraph writes the prefixes in hash order; sort them so that output is reproducible.
     prefixes = sorted(line for line in lines if line.startswith("@prefix"))
@@ -73,7 +73,7 @@ def to_jsonld(quads: Iterable[ox.Quad], context: dict[str, object]) -> bytes:
     dataset = Dataset()
     for quad in quads:
         graph_name = quad.graph_name
-        target = dataset.graph(to_rdflib(graph_name)) if isinstance(graph_name, ox.NamedNode) else dataset.graph()
+        target = dataset.graph(URIRef(graph_name.value)) if isinstance(graph_name, ox.NamedNode) else dataset.graph()
         target.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))  # type: ignore[arg-type]
     with warnings.catch_warnings():
         # rdflib 7's own JSON-LD serialiser calls its deprecated Dataset.contexts and default_context.

@@ -32,7 +32,6 @@ from plankg.namespaces import (
     ROLLE,
     SCHEMA,
     SKOS,
-    XSD,
     municipality,
     region,
     register_graph,
@@ -302,7 +301,7 @@ def _add_geometry(
         uri = municipality(unit.code)
         _add_feature_geometry(w, uri, unit.name, boundaries[unit.code])
         within = [c for c, g in region_shapes.items() if g.covers(boundaries[unit.code])]
-        if within != [unit.region_code]:
+        if unit.region_code is None or within != [unit.region_code]:
             raise DataError(f"{unit.code} {unit.name} lies within regions {within}, the table says {unit.region_code}")
         w.add(URIRef(f"{uri}/omraade"), GEO.sfWithin, URIRef(f"{region(unit.region_code)}/omraade"))
     for a, b in touching_pairs({m.code: boundaries[m.code] for m in municipalities}):
@@ -353,4 +352,3 @@ def write_registry(folder: Path) -> Path:
     target = registry_file(folder)
     target.write_bytes(to_trig(build_registry(folder)))
     return target
-

@@ -21,7 +21,7 @@ def write_results(store: ox.Store, query: NamedQuery, values: dict[str, str], fm
     """Run ``query`` and write its results to ``out`` in ``fmt`` (``table`` or a SPARQL format)."""
     results = run_query(store, query, values)
     if isinstance(results, ox.QueryTriples):
-        out.write(ox.serialize(results, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+        out.write(ox.serialize(results, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"")
         return
     if fmt == "table":
         out.write(render_table(results).encode("utf-8"))
@@ -35,7 +35,7 @@ def compact(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -
         return ""
     if isinstance(term, ox.NamedNode):
         for prefix, namespace in PREFIXES.items():
-            local = term.value[len(namespace):]
+            local = term.value[len(namespace) :]
             if term.value.startswith(namespace) and local and "/" not in local and "#" not in local:
                 return f"{prefix}:{local}"
         return term.value

@@ -99,9 +99,7 @@ def validate(loaded: Loaded, shapes: Graph | None = None) -> Report:
 
 def validate_graph(data: Graph, loaded: Loaded, shapes: Graph) -> Report:
     """Validate an rdflib graph; ``loaded`` tells which files hold which node."""
-    _, results, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True
-    )
+    _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True)
     findings = [_finding(results, shapes, data, loaded, r) for r in results.subjects(None, SH.ValidationResult)]
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     return Report(sorted(findings, key=lambda f: (order[f.severity], f.focus, f.path or "", f.rule, f.value or "")))
@@ -115,7 +113,7 @@ def _finding(results: Graph, shapes: Graph, data: Graph, loaded: Loaded, result:
     shape = results.value(result, SH.sourceShape)
     assert focus is not None and component is not None
     return Finding(
-        severity=_SEVERITY.get(results.value(result, SH.resultSeverity), "Violation"),  # type: ignore[arg-type]
+        severity=_severity(results.value(result, SH.resultSeverity)),
         focus=_show(focus),
         label=_label(data, focus),
         path=None if path is None else render_path(results, path),
@@ -125,6 +123,10 @@ def _finding(results: Graph, shapes: Graph, data: Graph, loaded: Loaded, result:
         message=_message(results, shapes, result),
         files=loaded.files_for(focus),
     )
+
+
+def _severity(node: Node | None) -> str:
+    return _SEVERITY.get(node, "Violation") if isinstance(node, URIRef) else "Violation"
 
 
 def _message(results: Graph, shapes: Graph, result: Node) -> str:
@@ -147,7 +149,7 @@ def _template_language(shapes: Graph, text: str) -> str | None:
 
 
 def _label(data: Graph, node: Node) -> str | None:
-    labels = list(data.objects(node, SKOS.prefLabel))  # type: ignore[arg-type]
+    labels = list(data.objects(node, SKOS.prefLabel))
     for wanted in ("da", "en"):
         for label in labels:
             if isinstance(label, Literal) and label.language == wanted:
@@ -181,11 +183,11 @@ def render_path(graph: Graph, path: Node) -> str:
     """A SHACL property path in SPARQL syntax, with prefixes."""
     if isinstance(path, URIRef):
         return _show(path)
-    inverse = graph.value(path, SH.inversePath)  # type: ignore[arg-type]
+    inverse = graph.value(path, SH.inversePath)
     if inverse is not None:
         return "^" + render_path(graph, inverse)
-    if graph.value(path, URIRef(PREFIXES["rdf"] + "first")) is not None:  # type: ignore[arg-type]
-        return "/".join(render_path(graph, step) for step in Collection(graph, path))  # type: ignore[arg-type]
+    if graph.value(path, URIRef(PREFIXES["rdf"] + "first")) is not None:
+        return "/".join(render_path(graph, step) for step in Collection(graph, path))
     return _show(path)
 
 
@@ -194,7 +196,7 @@ def _show(node: Node) -> str:
     if isinstance(node, URIRef):
         for prefix, namespace in PREFIXES.items():
             if node.startswith(namespace) and "/" not in node[len(namespace) :]:
-                return f"{prefix}:{node[len(namespace):]}"
+                return f"{prefix}:{node[len(namespace) :]}"
         if node.startswith("https://w3id.org/plankg/def/profile/plankg#"):
             return "plankg-profile:" + node.split("#", 1)[1]
         return str(node)

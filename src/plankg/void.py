@@ -87,18 +87,30 @@ def describe_dataset(store: ox.Store, sizes: dict[str, int]) -> Graph:
 
 def _extent(g: Graph, store: ox.Store) -> None:
     """Bounding box and centroid of Denmark, computed from the municipalities' geometries."""
-    wkts = [s[0].value for s in store.query(  # type: ignore[union-attr]
-        "PREFIX geo: <http://www.opengis.net/ont/geosparql#> PREFIX plankg: <https://w3id.org/plankg/def/core/> "
-        "SELECT ?wkt { ?m a plankg:Municipality ; <http://purl.org/dc/terms/spatial>/geo:hasGeometry/geo:asWKT ?wkt }",
-        use_default_graph_as_union=True,
-    )]
+    wkts = [
+        s[0].value
+        for s in store.query(  # type: ignore[union-attr]
+            "PREFIX geo: <http://www.opengis.net/ont/geosparql#> PREFIX plankg: <https://w3id.org/plankg/def/core/> "
+            "PREFIX dct: <http://purl.org/dc/terms/> "
+            "SELECT ?wkt { ?m a plankg:Municipality ; dct:spatial/geo:hasGeometry/geo:asWKT ?wkt }",
+            use_default_graph_as_union=True,
+        )
+    ]
     if not wkts:
         return
     country = URIRef(EU + "country/DNK")
     union = shapely.union_all(shapely.from_wkt(wkts))
     wkt = GEO.wktLiteral
-    g.add((country, DCAT.bbox, Literal(shapely.to_wkt(shapely.envelope(union), rounding_precision=5, trim=True), datatype=wkt)))
-    g.add((country, DCAT.centroid, Literal(shapely.to_wkt(union.centroid, rounding_precision=5, trim=True), datatype=wkt)))
+    g.add(
+        (
+            country,
+            DCAT.bbox,
+            Literal(shapely.to_wkt(shapely.envelope(union), rounding_precision=5, trim=True), datatype=wkt),
+        )
+    )
+    g.add(
+        (country, DCAT.centroid, Literal(shapely.to_wkt(union.centroid, rounding_precision=5, trim=True), datatype=wkt))
+    )
 
 
 def _lit(g: Graph, subject: Node, predicate: URIRef, da: str, en: str) -> None:
@@ -132,9 +144,17 @@ def _dataset(g: Graph, store: ox.Store) -> None:
     d = DATASET
     for klass in (DCAT.Dataset, VOID.Dataset):
         g.add((d, RDF.type, klass))
-    _lit(g, d, DCT.title, "plankg: tværkommunalt samarbejde om planlægning", "plankg: inter-municipal planning cooperation")
     _lit(
-        g, d, DCT.description,
+        g,
+        d,
+        DCT.title,
+        "plankg: tværkommunalt samarbejde om planlægning",
+        "plankg: inter-municipal planning cooperation",
+    )
+    _lit(
+        g,
+        d,
+        DCT.description,
         "Danske kommuner og regioner og de tværkommunale samarbejder om planstrategien som linked open data, "
         "hver oplysning med sin kilde.",
         "Danish municipalities and regions and the inter-municipal cooperations on the planning strategy as "
@@ -147,7 +167,11 @@ def _dataset(g: Graph, store: ox.Store) -> None:
     g.add((rights, RDF.type, DCT.RightsStatement))
     _lit(g, rights, RDFS.label, RIGHTS_DA, RIGHTS_EN)
     g.add((d, DCT.license, CC_BY))
-    for word_da, word_en in (("planstrategi", "planning strategy"), ("kommuner", "municipalities"), ("tværkommunalt samarbejde", "inter-municipal cooperation")):
+    for word_da, word_en in (
+        ("planstrategi", "planning strategy"),
+        ("kommuner", "municipalities"),
+        ("tværkommunalt samarbejde", "inter-municipal cooperation"),
+    ):
         _lit(g, d, DCAT.keyword, word_da, word_en)
     g.add((d, DCAT.theme, URIRef(EU + "data-theme/GOVE")))
     g.add((d, DCAT.theme, URIRef(EU + "data-theme/REGI")))
@@ -160,17 +184,33 @@ def _dataset(g: Graph, store: ox.Store) -> None:
     g.add((d, VOID.exampleResource, ID["kommune/0621"]))
     g.add((d, VOID.exampleResource, ID["samarbejde/trekantomraadet"]))
     g.add((d, VOID.dataDump, DATA["plankg.trig"]))
-    for vocabulary in ("http://www.w3.org/ns/org#", "http://data.europa.eu/m8g/", "http://www.w3.org/2004/02/skos/core#",
-                       "http://purl.org/dc/terms/", "http://www.w3.org/ns/prov#", "http://www.w3.org/2006/time#",
-                       "http://www.opengis.net/ont/geosparql#", "http://schema.org/", str(PLANKG)):
+    for vocabulary in (
+        "http://www.w3.org/ns/org#",
+        "http://data.europa.eu/m8g/",
+        "http://www.w3.org/2004/02/skos/core#",
+        "http://purl.org/dc/terms/",
+        "http://www.w3.org/ns/prov#",
+        "http://www.w3.org/2006/time#",
+        "http://www.opengis.net/ont/geosparql#",
+        "http://schema.org/",
+        str(PLANKG),
+    ):
         g.add((d, VOID.vocabulary, URIRef(vocabulary)))
-    g.add((d, VOID.triples, Literal(_count(store, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"))))
+    g.add(
+        (d, VOID.triples, Literal(_count(store, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")))
+    )
     g.add((d, VOID.distinctSubjects, Literal(_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }"))))
     for klass in (PLANKG.Municipality, PLANKG.Region, URIRef("http://www.w3.org/ns/org#OrganizationalCollaboration")):
         partition = BNode(f"class-{klass.split('/')[-1].split('#')[-1]}")
         g.add((d, VOID.classPartition, partition))
         g.add((partition, VOID["class"], klass))
-        g.add((partition, VOID.entities, Literal(_count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a <{klass}> }}"))))
+        g.add(
+            (
+                partition,
+                VOID.entities,
+                Literal(_count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a <{klass}> }}")),
+            )
+        )
 
 
 def _contact(g: Graph) -> BNode:
@@ -231,7 +271,11 @@ def _linksets(g: Graph, store: ox.Store) -> None:
         g.add((linkset, VOID.subjectsTarget, DATASET))
         g.add((linkset, VOID.objectsTarget, target))
         g.add((target, RDF.type, VOID.Dataset))
-        count = _count(store, f"SELECT (COUNT(*) AS ?n) {{ SELECT DISTINCT ?s ?o {{ ?s <{predicate}> ?o FILTER STRSTARTS(STR(?o), '{prefix}') }} }}")
+        count = _count(
+            store,
+            f"SELECT (COUNT(*) AS ?n) {{ SELECT DISTINCT ?s ?o {{ ?s <{predicate}> ?o "
+            f"FILTER STRSTARTS(STR(?o), '{prefix}') }} }}",
+        )
         g.add((linkset, VOID.triples, Literal(count)))
 
 
@@ -248,8 +292,11 @@ def _graph_subsets(g: Graph, store: ox.Store) -> None:
 def _authority_codes(g: Graph) -> None:
     """The typing and scheme triples of the EU authority codes used (offline DCAT-AP check)."""
     schemes = {
-        "language": ("DAN", "ENG"), "country": ("DNK",), "data-theme": ("GOVE", "REGI"),
-        "planned-availability": ("STABLE",), "file-type": tuple(t for _, _, t in DISTRIBUTIONS.values()),
+        "language": ("DAN", "ENG"),
+        "country": ("DNK",),
+        "data-theme": ("GOVE", "REGI"),
+        "planned-availability": ("STABLE",),
+        "file-type": tuple(t for _, _, t in DISTRIBUTIONS.values()),
     }
     for table, codes in schemes.items():
         scheme = URIRef(EU + table)
@@ -260,7 +307,13 @@ def _authority_codes(g: Graph) -> None:
     for code in schemes["data-theme"]:
         concept = URIRef(f"{EU}data-theme/{code}")
         g.add((concept, RDF.type, SKOS.Concept))
-        g.add((concept, SKOS.prefLabel, Literal({"GOVE": "Government and public sector", "REGI": "Regions and cities"}[code], lang="en")))
+        g.add(
+            (
+                concept,
+                SKOS.prefLabel,
+                Literal({"GOVE": "Government and public sector", "REGI": "Regions and cities"}[code], lang="en"),
+            )
+        )
     for code in schemes["language"]:
         g.add((URIRef(f"{EU}language/{code}"), RDF.type, DCT.LinguisticSystem))
     stable = URIRef(EU + "planned-availability/STABLE")
@@ -277,4 +330,3 @@ def _authority_codes(g: Graph) -> None:
     g.add((licence_types, DCT.title, Literal("ADMS licence type")))
     g.add((CC_BY, RDF.type, DCT.LicenseDocument))
     g.add((CC_BY, SKOS.exactMatch, URIRef(EU + "licence/CC_BY_4_0")))
-

@@ -1,0 +1,122 @@
+"""The membership table: rows become sourced, dated memberships; a bad row is named."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from plankg import project
+from plankg.assemble import load_dataset
+from plankg.dataset import DataError
+from plankg.memberships import TABLE
+
+from .conftest import select
+
+PREFIXES = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX time: <http://www.w3.org/2006/time#>
+PREFIX dct: <http://purl.org/dc/terms/> """
+
+
+def test_every_membership_has_a_source_and_an_anchored_interval(store: ox.Store) -> None:
+    rows = select(
+        store,
+        PREFIXES
+        + """SELECT DISTINCT ?m ?source ?anchor { ?m a org:Membership ; dct:source ?source ;
+        org:memberDuring ?i . { ?i time:hasBeginning ?anchor } UNION { ?i time:inside ?anchor } }""",
+    )
+    memberships = select(store, PREFIXES + "SELECT DISTINCT ?m { ?m a org:Membership }")
+    assert len(memberships) == 6 + 1 + 8 + 6 + 8
+    assert {r["m"] for r in rows} == {r["m"] for r in memberships}
+
+
+def test_each_row_lives_in_the_graph_of_its_source(store: ox.Store) -> None:
+    rows = select(
+        store,
+        PREFIXES
+        + """SELECT ?g ?from { GRAPH ?g { ?m a org:Membership ; org:memberDuring ?i .
+        ?i time:hasBeginning/time:inXSDgYearMonth ?from } }""",
+    )
+    assert rows == [{"g": "https://w3id.org/plankg/graph/kilde/trekantomraadet-om", "from": "2016-01"}]
+
+
+def test_dates_keep_the_precision_of_the_source(store: ox.Store) -> None:
+    rows = select(
+        store,
+        PREFIXES
+        + """SELECT DISTINCT ?value (DATATYPE(?value) AS ?type) { ?m a org:Membership ;
+        org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear) ?value }""",
+    )
+    assert {(r["value"], r["type"].rsplit("#", 1)[1]) for r in rows} == {("2007", "gYear"), ("2016-01", "gYearMonth")}
+
+
+def copy_data(tmp_path: Path, old: str, new: str) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(project.data_dir(), data)
+    table = data / TABLE
+    text = table.read_text("utf-8")
+    assert old in text
+    table.write_text(text.replace(old, new, 1), "utf-8")
+    return data
+
+
+KOLDING_2007 = "trekantomraadet,,0621,Kolding,2007,"
+HADERSLEV = "trekantomraadet,,0510,Haderslev,2016-01,"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (KOLDING_2007, "trekantomraadet,,0622,Kolding,2007,", r"unknown municipality code '0622'"),
+        (KOLDING_2007, "trekantomraadet,,0621,Koldinge,2007,", r"municipality 0621 is 'Kolding' in the registry"),
+        (KOLDING_2007, "trekantomraadt,,0621,Kolding,2007,", r"unknown cooperation 'trekantomraadt'"),
+        (KOLDING_2007, "trekantomraadet,,0621,Kolding,2007-13,", r"fra '2007-13' is not a year"),
+        (HADERSLEV, "trekantomraadet,,0510,Haderslev,,", r"needs a beginning \(fra\) or a date"),
+        (
+            "trekantomraadet,,0621,Kolding,,,2009-12-02",
+            "trekantomraadet,,0621,Kolding,2008,,2009-12-02",
+            r"fra '20\d\d' disagrees with row \d+ \('20\d\d'\)",
+        ),
+        (KOLDING_2007, "trekantomraadet,sekretariat,0621,Kolding,2007,", r"'sekretariat' \(enhed\) is not a board"),
+        (
+            "https://www.trekantomraadet.dk/om/,joined",
+            "https://example.org/unknown,joined",
+            r"source 'https://example.org/unknown'",
+        ),
+    ],
+)
+def test_a_bad_row_gives_an_error_naming_file_and_row(tmp_path: Path, old: str, new: str, message: str) -> None:
+    data = copy_data(tmp_path, old, new)
+    with pytest.raises(DataError, match=message) as error:
+        load_dataset([data])
+    text = str(error.value)
+    assert str(data / TABLE) in text
+    assert "row " in text
+
+
+def test_the_row_number_is_the_line_in_the_file(tmp_path: Path) -> None:
+    data = copy_data(tmp_path, KOLDING_2007, "trekantomraadet,,0622,Kolding,2007,")
+    line = next(i for i, text in enumerate((data / TABLE).read_text("utf-8").splitlines(), start=1) if ",0622," in text)
+    with pytest.raises(DataError, match=rf": row {line}: "):
+        load_dataset([data])
+
+
+def test_an_added_row_becomes_a_membership_in_the_graph_of_its_source(tmp_path: Path) -> None:
+    data = copy_data(tmp_path, HADERSLEV, HADERSLEV)
+    with (data / TABLE).open("a", encoding="utf-8") as table:
+        table.write("trekantomraadet,,0563,Fanø,,2020,2009-12-02,https://www.trekantomraadet.dk/om/,a test row\n")
+    loaded = load_dataset([data])
+    store = ox.Store()
+    store.extend(loaded.quads)
+    rows = select(
+        store,
+        PREFIXES
+        + """SELECT ?g ?end { GRAPH ?g { <https://w3id.org/plankg/id/samarbejde/trekantomraadet/medlemskab/0563>
+            org:memberDuring/time:hasEnd/time:inXSDgYear ?end } }""",
+    )
+    assert rows == [{"g": "https://w3id.org/plankg/graph/kilde/trekantomraadet-om", "end": "2020"}]
+    assert any(
+        "row " in f
+        for f in loaded.files_by_node["https://w3id.org/plankg/id/samarbejde/trekantomraadet/medlemskab/0563"]
+    )

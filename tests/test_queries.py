@@ -1,0 +1,248 @@
+"""Every named query answers its competency question; expected answers come from the sources.
+
+The expected members, themes and fora are read from the Plan09 article's own text
+(data/kilder/*.txt), so these tests check the graph against the source, not against itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import shapely
+
+from plankg import project
+from plankg.assemble import load_dataset
+from plankg.queries import QueryError, find_query, list_queries, run_query
+from plankg.store import load_store
+
+from .conftest import TEST_DATA, run_cli
+
+# Whitespace folded: the captured page has non-breaking spaces where the data quote plain ones.
+ARTICLE = " ".join(next(project.data_dir().glob("kilder/plan09-*.txt")).read_text("utf-8").split())
+TREKANT = "https://w3id.org/plankg/id/samarbejde/trekantomraadet"
+VESTEGN = "https://w3id.org/plankg/id/samarbejde/vestegnssamarbejdet"
+
+
+def names_in(sentence_pattern: str) -> set[str]:
+    """The names listed 'A, B, C og D' in the article sentence the pattern finds."""
+    match = re.search(sentence_pattern, ARTICLE)
+    assert match, sentence_pattern
+    return {n.strip() for n in re.split(r",| og ", match.group(1)) if n.strip()}
+
+
+TREKANT_2009 = names_in(r"Trekantområdet består af (.+?) kommuner")
+VESTEGN_2009 = names_in(r"Vestegnssamarbejdet består af (.+?) kommuner")
+FORA_THEMES = names_in(r"hvor emnerne; (.+?), behandles")
+TREKANT_THEMES = names_in(r"indenfor emnerne; (.+?)\.")
+VESTEGN_THEMES = names_in(r"fokuserer på udvikling af (.+?)\.")
+
+
+def answer(store: ox.Store, name: str, **values: str) -> list[dict[str, str]]:
+    query = find_query(name)
+    solutions = run_query(store, query, values)
+    names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in solutions]  # type: ignore[union-attr]
+
+
+def test_the_article_lists_are_what_the_tests_expect() -> None:
+    assert len(TREKANT_2009) == 6 and len(VESTEGN_2009) == 8 and len(FORA_THEMES) == 6
+
+
+def test_every_query_file_says_what_it_asks_and_parses(store: ox.Store) -> None:
+    queries = list_queries()
+    assert len(queries) >= 10
+    for query in queries:
+        assert query.title != query.name and query.description, query.name
+        for parameter in query.parameters:
+            assert re.search(rf"SELECT[^{{]*\?{parameter.name}\b", query.text), (query.name, parameter.name)
+        run_query(store, query, {})
+
+
+def members(store: ox.Store, date: str, cooperation: str) -> set[str]:
+    return {r["name"] for r in answer(store, "members-on-date", date=date, cooperation=cooperation)}
+
+
+def test_members_on_the_day_of_the_article(store: ox.Store) -> None:
+    assert members(store, "2009-12-02", TREKANT) == TREKANT_2009
+    assert members(store, "2009-12-02", VESTEGN) == VESTEGN_2009
+
+
+def test_members_today_include_haderslev(store: ox.Store) -> None:
+    assert members(store, "2026-11-26", TREKANT) == TREKANT_2009 | {"Haderslev"}
+
+
+def test_members_in_2008_are_those_known_from_2007(store: ox.Store) -> None:
+    # Billund's start is unknown (only the article's day is), Haderslev joined in January 2016.
+    assert members(store, "2008-06-01", TREKANT) == TREKANT_2009 - {"Billund"}
+    assert members(store, "2015-12-31", TREKANT) == TREKANT_2009
+    assert "Haderslev" in members(store, "2016-01-01", TREKANT)
+
+
+def test_members_on_a_date_for_all_cooperations(store: ox.Store) -> None:
+    rows = answer(store, "members-on-date", date="2009-12-02")
+    assert {r["cooperation"] for r in rows} == {TREKANT, VESTEGN}
+    assert len(rows) == len(TREKANT_2009) + len(VESTEGN_2009)
+
+
+def test_shared_themes_include_erhverv_and_uddannelse(store: ox.Store) -> None:
+    rows = answer(store, "shared-themes", a=TREKANT, b=VESTEGN)
+    assert {r["themeLabel"] for r in rows} == TREKANT_THEMES & VESTEGN_THEMES == {"erhverv", "uddannelse"}
+
+
+def test_board_members_are_the_mayors_of_the_members(store: ox.Store) -> None:
+    rows = answer(store, "board-members")
+    by_cooperation: dict[str, set[str]] = {}
+    for row in rows:
+        by_cooperation.setdefault(row["cooperation"], set()).add(row["name"])
+        assert row["post"] == row["municipality"] + "/post/borgmester"
+        assert row["on"] == "2009-12-02"
+    assert by_cooperation == {TREKANT: TREKANT_2009, VESTEGN: VESTEGN_2009}
+
+
+def test_vestegnens_six_fora_and_their_themes(store: ox.Store) -> None:
+    rows = answer(store, "fora-and-themes")
+    assert {r["themeLabel"] for r in rows} == FORA_THEMES
+    assert len({r["forum"] for r in rows}) == 6
+    assert all(r["task"] in ARTICLE for r in rows)
+
+
+def test_planning_instruments_by_cooperation(store: ox.Store) -> None:
+    rows = answer(store, "planning-instruments")
+    direct = {(r["cooperationLabel"], r["instrumentLabel"]) for r in rows if r["direct"] == "true"}
+    assert direct == {
+        ("Trekantområdet", "planstrategi"),
+        ("Trekantområdet", "kommuneplanens hovedstruktur"),
+        ("Vestegnssamarbejdet", "planstrategi"),
+    }
+    assert ("Trekantområdet", "kommuneplan") in {(r["cooperationLabel"], r["instrumentLabel"]) for r in rows}
+
+
+def test_the_source_of_haderslevs_membership(store: ox.Store) -> None:
+    (row,) = answer(store, "membership-source", cooperation=TREKANT, code="0510")
+    assert row["url"] == "https://www.trekantomraadet.dk/om/"
+    assert row["from"] == "2016-01"
+    assert row["graph"] == "https://w3id.org/plankg/graph/kilde/trekantomraadet-om"
+
+
+def test_the_sources_of_koldings_membership(store: ox.Store) -> None:
+    rows = answer(store, "membership-source", cooperation=TREKANT, code="0621")
+    assert {r["url"] for r in rows} == {
+        "https://www.trekantomraadet.dk/om/",
+        "https://www.byplanlab.dk/plan09/www.plan09.dk/Inspiration/planstrategi/Tvaer_komm_planstrategi.htm",
+    }
+
+
+def test_neighbouring_members_agree_with_the_boundaries(store: ox.Store) -> None:
+    collection = json.loads((project.data_dir() / "registry" / "kommuner.geojson").read_text("utf-8"))
+    shapes = {f["properties"]["navn"]: shapely.geometry.shape(f["geometry"]) for f in collection["features"]}
+    for cooperation, names in ((TREKANT, TREKANT_2009 | {"Haderslev"}), (VESTEGN, VESTEGN_2009)):
+        expected = {frozenset((a, b)) for a in names for b in names if a < b and shapes[a].touches(shapes[b])}
+        rows = answer(store, "neighbouring-members", cooperation=cooperation)
+        assert {frozenset((r["aName"], r["bName"])) for r in rows} == expected
+        assert expected
+
+
+def test_municipalities_in_no_cooperation(store: ox.Store) -> None:
+    rows = answer(store, "municipalities-without-cooperation")
+    names = {r["name"] for r in rows}
+    assert len(rows) == 98 - len(TREKANT_2009 | VESTEGN_2009 | {"Haderslev"})
+    assert not names & (TREKANT_2009 | VESTEGN_2009 | {"Haderslev"})
+
+
+def test_municipalities_in_several_cooperations_none_in_the_sources(store: ox.Store) -> None:
+    assert answer(store, "municipalities-in-several-cooperations") == []
+
+
+def test_municipalities_in_several_cooperations_with_a_third_cooperation() -> None:
+    loaded = load_dataset([project.data_dir(), TEST_DATA / "extra" / "third-cooperation.trig"])
+    rows = answer(load_store(loaded.quads), "municipalities-in-several-cooperations")
+    assert {(r["name"], r["cooperations"]) for r in rows} == {("Kolding", "2"), ("Albertslund", "2")}
+
+
+def test_translations_are_marked_and_cover_every_quotation(store: ox.Store) -> None:
+    rows = answer(store, "translated-text")
+    translated = {(r["resource"], r["property"]) for r in rows}
+    assert all(r["graph"].startswith("https://w3id.org/plankg/graph/oversaettelse/") for r in rows)
+    # Danish text from the sources; a name given in both languages in the source graph itself is no quotation.
+    quoted = store.query("""SELECT ?s ?p { GRAPH ?g { ?s ?p ?o } VALUES ?g {
+            <https://w3id.org/plankg/graph/kilde/plan09-2009-12-02>
+            <https://w3id.org/plankg/graph/kilde/trekantomraadet-om> }
+        FILTER(LANG(?o) = "da")
+        FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?english } FILTER(LANG(?english) = "en") } }""")
+    quotations = {(s[0].value, s[1].value) for s in quoted}  # type: ignore[union-attr]
+    assert len(quotations) > 40
+    assert quotations - translated == set()
+
+
+def test_no_english_text_outside_the_translation_graphs_of_the_article(store: ox.Store) -> None:
+    rows = store.query("""ASK { GRAPH <https://w3id.org/plankg/graph/kilde/plan09-2009-12-02> { ?s ?p ?o }
+        FILTER(LANG(?o) = "en") }""")
+    assert not bool(rows)
+
+
+def test_quoted_descriptions_are_verbatim_from_the_article(store: ox.Store) -> None:
+    rows = store.query("""PREFIX dct: <http://purl.org/dc/terms/> SELECT ?text {
+        GRAPH <https://w3id.org/plankg/graph/kilde/plan09-2009-12-02> { ?s dct:description ?text } }""")
+    texts = [r[0].value for r in rows]  # type: ignore[union-attr]
+    assert len(texts) > 10
+    assert [t for t in texts if " ".join(t.split()) not in ARTICLE] == []
+
+
+def test_aims_and_vision_are_quoted_and_translated(store: ox.Store) -> None:
+    rows = answer(store, "aims-and-vision")
+    assert {(r["cooperation"], r["type"]) for r in rows} == {(TREKANT, "vision"), (VESTEGN, "hovedformål")}
+    assert len(rows) == 3
+    for row in rows:
+        assert row["danish"].rstrip(".") in ARTICLE and row["english"]
+
+
+def test_the_secretariat_is_supported_by_the_group_and_the_directors(store: ox.Store) -> None:
+    rows = answer(store, "secretariat-support")
+    directors = {r["supporter"] for r in rows if r["supporter"].endswith("/post/kommunaldirektoer")}
+    assert len(directors) == len(VESTEGN_2009)
+    assert VESTEGN + "/sekretariatsgruppe" in {r["supporter"] for r in rows}
+
+
+def test_municipalities_of_a_region(store: ox.Store) -> None:
+    import csv
+
+    with (project.data_dir() / "registry" / "municipalities.csv").open(encoding="utf-8") as handle:
+        expected = {r["kode"] for r in csv.DictReader(handle) if r["regionskode"] == "1083"}
+    rows = answer(store, "municipalities-of-region")
+    assert {r["code"] for r in rows} == expected
+    assert all(r["wikidata"].startswith("http://www.wikidata.org/entity/Q") for r in rows)
+
+
+def test_parameters_are_typed_by_their_declaration(store: ox.Store) -> None:
+    query = find_query("members-on-date")
+    (date,) = [p for p in query.parameters if p.name == "date"]
+    assert date.type == "xsd:date" and date.default == "2009-12-02"
+    with pytest.raises(QueryError, match="not a valid xsd:date"):
+        run_query(store, query, {"date": "2009-13-45"})
+    with pytest.raises(QueryError, match="unknown parameter"):
+        run_query(store, query, {"year": "2009"})
+    # A value is bound, never spliced: SPARQL in a value is just a (non-matching) string.
+    assert answer(store, "membership-source", cooperation=TREKANT, code='0510" } UNION { ?s ?p ?o') == []
+
+
+def test_the_query_command_prints_a_table_csv_and_json() -> None:
+    table = run_cli("query", "members-on-date", "--param", "date=2026-11-26", "--param", f"cooperation={TREKANT}")
+    assert table.returncode == 0, table.stderr
+    assert "Haderslev" in table.stdout and "(7 rows)" in table.stdout
+    csv_out = run_cli("query", "shared-themes", "--format", "csv")
+    assert csv_out.stdout.splitlines()[0].startswith("theme,themeLabel")
+    json_out = json.loads(run_cli("query", "fora-and-themes", "--format", "json").stdout)
+    assert len(json_out["results"]["bindings"]) == 6
+
+
+def test_the_query_command_rejects_bad_input_with_exit_2(tmp_path: Path) -> None:
+    assert run_cli("query", "no-such-query").returncode == 2
+    assert run_cli("query", "members-on-date", "--param", "date=yesterday").returncode == 2
+    bad = tmp_path / "bad.rq"
+    bad.write_text("SELECT * WHERE { ?s ?p }", "utf-8")
+    result = run_cli("query", str(bad))
+    assert result.returncode == 2 and "syntax" in result.stderr.lower()
