@@ -6,69 +6,43 @@ import unicodedata
 
 from rdflib import Namespace, URIRef
 
+from plankg.prefixes import PREFIXES
+
 BASE = "https://w3id.org/plankg/"
 ID = Namespace(BASE + "id/")
 DEF = Namespace(BASE + "def/")
 GRAPH = Namespace(BASE + "graph/")
 DATA = Namespace(BASE + "data/")
 
-PLANKG = Namespace(BASE + "def/core/")
-TEMA = Namespace(BASE + "def/tema/")
-ROLLE = Namespace(BASE + "def/rolle/")
-ENHEDSTYPE = Namespace(BASE + "def/enhedstype/")
-PLANINSTRUMENT = Namespace(BASE + "def/planinstrument/")
-SAMARBEJDSTYPE = Namespace(BASE + "def/samarbejdstype/")
-FORMAALSTYPE = Namespace(BASE + "def/formaalstype/")
+PLANKG = Namespace(PREFIXES["plankg"])
+TEMA = Namespace(PREFIXES["tema"])
+ROLLE = Namespace(PREFIXES["rolle"])
+ENHEDSTYPE = Namespace(PREFIXES["enhedstype"])
+PLANINSTRUMENT = Namespace(PREFIXES["planinstrument"])
+SAMARBEJDSTYPE = Namespace(PREFIXES["samarbejdstype"])
+FORMAALSTYPE = Namespace(PREFIXES["formaalstype"])
 
-ORG = Namespace("http://www.w3.org/ns/org#")
-CV = Namespace("http://data.europa.eu/m8g/")
-SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
-DCT = Namespace("http://purl.org/dc/terms/")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-TIME = Namespace("http://www.w3.org/2006/time#")
-GEO = Namespace("http://www.opengis.net/ont/geosparql#")
-SCHEMA = Namespace("http://schema.org/")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-VANN = Namespace("http://purl.org/vocab/vann/")
-OWL = Namespace("http://www.w3.org/2002/07/owl#")
-RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
-RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
-XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
-FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+ORG = Namespace(PREFIXES["org"])
+CV = Namespace(PREFIXES["cv"])
+SKOS = Namespace(PREFIXES["skos"])
+DCT = Namespace(PREFIXES["dct"])
+PROV = Namespace(PREFIXES["prov"])
+TIME = Namespace(PREFIXES["time"])
+GEO = Namespace(PREFIXES["geo"])
+SCHEMA = Namespace(PREFIXES["schema"])
+DCAT = Namespace(PREFIXES["dcat"])
+VOID = Namespace(PREFIXES["void"])
+VANN = Namespace(PREFIXES["vann"])
+OWL = Namespace(PREFIXES["owl"])
+RDF = Namespace(PREFIXES["rdf"])
+RDFS = Namespace(PREFIXES["rdfs"])
+XSD = Namespace(PREFIXES["xsd"])
+SH = Namespace(PREFIXES["sh"])
+FOAF = Namespace(PREFIXES["foaf"])
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-
-#: Prefixes written into every serialisation and offered to SPARQL users.
-PREFIXES: dict[str, str] = {
-    "plankg": str(PLANKG),
-    "tema": str(TEMA),
-    "rolle": str(ROLLE),
-    "enhedstype": str(ENHEDSTYPE),
-    "planinstrument": str(PLANINSTRUMENT),
-    "samarbejdstype": str(SAMARBEJDSTYPE),
-    "formaalstype": str(FORMAALSTYPE),
-    "org": str(ORG),
-    "cv": str(CV),
-    "skos": str(SKOS),
-    "dct": str(DCT),
-    "prov": str(PROV),
-    "time": str(TIME),
-    "geo": str(GEO),
-    "schema": str(SCHEMA),
-    "dcat": str(DCAT),
-    "void": str(VOID),
-    "vann": str(VANN),
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "sh": str(SH),
-    "foaf": str(FOAF),
-}
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
 

@@ -1,4 +1,4 @@
-"""Writing query results: SPARQL result formats, and a plain table for people."""
+"""Named-query results for people (a plain table) and in the SPARQL result formats."""
 
 from __future__ import annotations
 
@@ -6,30 +6,28 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from plankg.namespaces import PREFIXES
+from plankg.prefixes import PREFIXES
 from plankg.queries import NamedQuery, run_query
-
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
+from plankg.sparql_results import Row, Term, write_boolean, write_solutions
 
 
 def write_results(store: ox.Store, query: NamedQuery, values: dict[str, str], fmt: str, out: BinaryIO) -> None:
-    """Run ``query`` and write its results to ``out`` in ``fmt`` (``table`` or a SPARQL format)."""
+    """Run a named query and write its results to ``out`` in ``fmt`` (``table`` or a SPARQL format)."""
     results = run_query(store, query, values)
     if isinstance(results, ox.QueryTriples):
         out.write(ox.serialize(results, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"")
         return
-    if fmt == "table":
-        out.write(render_table(results).encode("utf-8"))
+    if isinstance(results, ox.QueryBoolean):
+        out.write(f"{bool(results)}\n".encode() if fmt == "table" else write_boolean(bool(results), fmt))
         return
-    results.serialize(out, RESULT_FORMATS[fmt])
+    variables = [v.value for v in results.variables]
+    rows = [[solution[v] for v in variables] for solution in results]
+    out.write(
+        render_table(variables, rows).encode("utf-8") if fmt == "table" else write_solutions(variables, rows, fmt)
+    )
 
 
-def compact(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
+def compact(term: Term | None) -> str:
     """A term as people read it: prefixed names, plain literal values."""
     if term is None:
         return ""
@@ -44,16 +42,12 @@ def compact(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -
     return str(term)
 
 
-def render_table(results: ox.QuerySolutions | ox.QueryBoolean) -> str:
+def render_table(variables: list[str], rows: list[Row]) -> str:
     """A fixed-width text table (values longer than 70 characters are shortened)."""
-    if isinstance(results, ox.QueryBoolean):
-        return f"{bool(results)}\n"
-    names = [v.value for v in results.variables]
-    rows = [[_cut(compact(solution[name])) for name in names] for solution in results]
-    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
-    line = "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
-    lines = [line, "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    cells = [[_cut(compact(t)) for t in row] for row in rows]
+    widths = [max([len(n), *(len(r[i]) for r in cells)]) for i, n in enumerate(variables)]
+    lines = ["  ".join(n.ljust(w) for n, w in zip(variables, widths, strict=True)), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
 

@@ -1,0 +1,37 @@
+"""The Flask app factory: load and index the data once, then serve."""
+
+from __future__ import annotations
+
+import atexit
+from collections.abc import Mapping
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Flask
+
+from plankg.config import Config, load_config
+from plankg.errors import register_error_handlers
+from plankg.executor import QueryPool
+from plankg.serving import Prepared, prepare
+from plankg.state import AppState
+
+
+def create_app(settings: Config | Mapping[str, Any] | None = None, prepared: Prepared | None = None) -> Flask:
+    """A plankg app for ``settings`` (a Config, or a mapping of overrides on the defaults)."""
+    config = settings if isinstance(settings, Config) else load_config(overrides=settings)
+    prepared = prepared or prepare(config)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    pool = QueryPool(prepared.store_path, config.query_processes, config.result_limit)
+    atexit.register(pool.close)
+    store = ox.Store.read_only(str(prepared.store_path))
+    union_triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    app.extensions["plankg"] = AppState(config, prepared, pool, frozenset(prepared.graphs), union_triples)
+
+    from plankg import sparql, system
+
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(system.bp)
+    register_error_handlers(app)
+    return app

@@ -1,0 +1,106 @@
+"""Configuration, flowing one way: defaults → config file → ``PLANKG_*`` environment → flags or a test mapping.
+
+Nothing reads the environment at import or request time: the command line (or a test) builds a
+:class:`Config` once and hands it to the app factory.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+CANONICAL_BASE = "https://w3id.org/plankg/"
+
+
+def default_cache_dir() -> Path:
+    """Where prepared builds and stores are kept (``$XDG_CACHE_HOME/plankg`` or ``~/.cache/plankg``)."""
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "plankg"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting of a plankg server, with its default."""
+
+    data: tuple[Path, ...] = ()
+    base_uri: str = CANONICAL_BASE
+    query_timeout: float = 10.0
+    result_limit: int = 100_000
+    max_request_bytes: int = 1024 * 1024
+    query_processes: int = 2
+    queue_timeout: float = 10.0
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    host: str = "127.0.0.1"
+    port: int = 5000
+    workers: int = 1
+    threads: int = 8
+    debug: bool = False
+
+    def as_public_dict(self) -> dict[str, Any]:
+        """The effective configuration for ``/-/config`` (no secrets are held here yet)."""
+        return {
+            k: (str(v) if isinstance(v, Path) else [str(p) for p in v] if k == "data" else v)
+            for k, v in asdict(self).items()
+        }
+
+
+_CONVERTERS: dict[str, Any] = {
+    "data": lambda v: tuple(Path(p) for p in (v.split(os.pathsep) if isinstance(v, str) else v) if p),
+    "base_uri": lambda v: normalise_base(str(v)),
+    "query_timeout": float,
+    "result_limit": int,
+    "max_request_bytes": int,
+    "query_processes": int,
+    "queue_timeout": float,
+    "cache_dir": Path,
+    "host": str,
+    "port": int,
+    "workers": int,
+    "threads": int,
+    "debug": lambda v: v if isinstance(v, bool) else str(v).lower() in ("1", "true", "yes", "on"),
+}
+
+
+def normalise_base(base: str) -> str:
+    """A base URI ending in exactly one slash."""
+    if not base.startswith(("http://", "https://")):
+        raise ValueError(f"base URI {base!r} must be an http(s) URI")
+    return base.rstrip("/") + "/"
+
+
+def _apply(config: Config, values: Mapping[str, Any], origin: str) -> Config:
+    known = {f.name for f in fields(Config)}
+    changes = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ValueError(f"{origin}: unknown setting {key!r}")
+        if value is None:
+            continue
+        try:
+            changes[key] = _CONVERTERS[key](value)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{origin}: bad value for {key}: {value!r} ({error})") from error
+    return replace(config, **changes)
+
+
+def load_config(
+    file: Path | None = None, environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Config:
+    """Defaults, then the TOML ``file``, then ``PLANKG_*`` variables of ``environ``, then ``overrides``."""
+    config = Config()
+    if file is not None:
+        with file.open("rb") as handle:
+            config = _apply(config, tomllib.load(handle).get("plankg", {}), str(file))
+    if environ is not None:
+        known = {f.name for f in fields(Config)}
+        from_env = {
+            key[len("PLANKG_") :].lower(): value
+            for key, value in environ.items()
+            if key.startswith("PLANKG_") and key[len("PLANKG_") :].lower() in known
+        }
+        config = _apply(config, from_env, "environment")
+    return _apply(config, overrides or {}, "settings")

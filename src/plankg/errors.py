@@ -1,0 +1,107 @@
+"""Errors as exceptions, mapped to HTTP statuses in one place, answered in the negotiated form.
+
+400 bad query or request, 403 update on a read-only endpoint, 406 no acceptable format,
+413 request too large, 415 wrong media type, 422 result over the limit, 503 time limit, overload
+or store down (with ``Retry-After``). No stack trace ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from plankg.executor import Overloaded, QueryFailed, QueryTimeout
+from plankg.formats import NotAcceptable
+from plankg.guard import Refused
+
+
+class ProtocolError(Exception):
+    """A request that breaks the SPARQL 1.1 Protocol; ``status`` says how."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ReadOnly(ProtocolError):
+    """An update request: plankg is read-only."""
+
+    def __init__(self) -> None:
+        super().__init__(403, "this endpoint is read-only: SPARQL Update requests are refused and change nothing")
+
+
+RETRY_AFTER = "5"
+
+
+def error_response(status: int, title: str, message: str, retry_after: str | None = None) -> Response:
+    """An error in JSON when the client prefers JSON, plain text otherwise."""
+    accept = request.accept_mimetypes
+    wants_json = accept.quality("application/json") > accept.quality("text/plain") or accept.quality(
+        "application/sparql-results+json"
+    ) > accept.quality("text/plain")
+    if wants_json:
+        body = json.dumps({"status": status, "error": title, "message": message}, ensure_ascii=False)
+        response = Response(body, status=status, content_type="application/json; charset=utf-8")
+    else:
+        response = Response(f"{status} {title}\n\n{message}\n", status=status, content_type="text/plain; charset=utf-8")
+    if retry_after:
+        response.headers["Retry-After"] = retry_after
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Map every plankg exception (and werkzeug's) to its status."""
+
+    @app.errorhandler(ProtocolError)
+    def protocol(error: ProtocolError) -> Response:
+        titles = {400: "Bad Request", 403: "Forbidden", 415: "Unsupported Media Type"}
+        return error_response(error.status, titles.get(error.status, "Error"), str(error))
+
+    @app.errorhandler(Refused)
+    def refused(error: Refused) -> Response:
+        return error_response(400, "Query refused", str(error))
+
+    @app.errorhandler(QueryFailed)
+    def failed(error: QueryFailed) -> Response:
+        if error.kind == "syntax":
+            return error_response(400, "Malformed query", str(error))
+        if error.kind == "limit":
+            return error_response(422, "Result too large", str(error))
+        app.logger.error("query failed: %s", error)
+        return error_response(503, "Service Unavailable", str(error), RETRY_AFTER)
+
+    @app.errorhandler(QueryTimeout)
+    def timeout(error: QueryTimeout) -> Response:
+        return error_response(503, "Query timeout", str(error), RETRY_AFTER)
+
+    @app.errorhandler(Overloaded)
+    def overloaded(error: Overloaded) -> Response:
+        return error_response(503, "Overloaded", f"{error}; try again shortly", RETRY_AFTER)
+
+    @app.errorhandler(NotAcceptable)
+    def not_acceptable(error: NotAcceptable) -> Response:
+        response = error_response(406, "Not Acceptable", str(error))
+        response.headers["Link"] = ", ".join(
+            f'<?format={f.name}>; rel="alternate"; type="{f.media_type}"' for f in error.offered
+        )
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http(error: HTTPException) -> Response:
+        status = error.code or 500
+        message = error.description or ""
+        if status == 413:
+            limit = app.config.get("MAX_CONTENT_LENGTH")
+            message = f"the request body is larger than {limit} bytes (PLANKG_MAX_REQUEST_BYTES)"
+        response = error_response(status, error.name, message)
+        if status == 405 and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        app.logger.exception("unexpected error")
+        return error_response(500, "Internal Server Error", "an unexpected error occurred; it has been logged")

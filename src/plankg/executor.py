@@ -1,0 +1,222 @@
+"""Running SPARQL queries where a time limit can really stop them.
+
+pyoxigraph cannot be interrupted inside the process that evaluates a query (DESIGN §5), so every
+query runs in a worker process of a small pool. Each worker opens the prepared on-disk store
+read-only; a query past its time limit gets its worker killed and replaced, and the request is
+answered 503. Results are serialised in the worker, counting rows (or triples) against the
+result limit, so nothing partial is ever sent as success. This module and what it imports in the
+worker stay free of Flask and rdflib, so workers start fast and small.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from plankg.prefixes import PREFIXES
+from plankg.sparql_results import write_boolean, write_solutions
+
+#: How long a fresh worker may take to open the store before it counts as broken.
+STARTUP_SECONDS = 60.0
+
+
+class QueryTimeout(Exception):
+    """The query ran past its time limit and was stopped."""
+
+
+class Overloaded(Exception):
+    """No worker became free in time."""
+
+
+class QueryFailed(Exception):
+    """The engine refused or failed the query; ``kind`` is ``syntax``, ``limit`` or ``engine``."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query and how to answer it."""
+
+    text: str
+    result_format: str = "json"
+    rdf_media_type: str = "text/turtle"
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    base_iri: str | None = None
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    """A serialised answer and how many rows or triples it holds."""
+
+    body: bytes
+    count: int
+    kind: str  # "solutions", "boolean" or "graph"
+
+
+def execute(store: ox.Store, request: QueryRequest, result_limit: int) -> QueryAnswer:
+    """Evaluate and serialise one query (in a worker); raise :class:`QueryFailed`."""
+    options: dict[str, Any] = {}
+    if request.default_graphs is not None:
+        options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
+    if request.named_graphs is not None:
+        options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+    try:
+        results = store.query(request.text, base_iri=request.base_iri, **options)
+        if isinstance(results, ox.QueryBoolean):
+            return QueryAnswer(write_boolean(bool(results), request.result_format), 1, "boolean")
+        if isinstance(results, ox.QuerySolutions):
+            variables = [v.value for v in results.variables]
+            rows = _bounded((list(map(solution.__getitem__, variables)) for solution in results), result_limit)
+            return QueryAnswer(write_solutions(variables, rows, request.result_format), len(rows), "solutions")
+        triples = _bounded(iter(results), result_limit)
+        rdf_format = ox.RdfFormat.from_media_type(request.rdf_media_type)
+        body = ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b""
+        return QueryAnswer(body, len(triples), "graph")
+    except SyntaxError as error:
+        raise QueryFailed("syntax", f"SPARQL syntax error: {error}") from error
+    except (OSError, RuntimeError, ValueError, TypeError) as error:
+        raise QueryFailed("engine", f"the query could not be evaluated: {error}") from error
+
+
+def _bounded(items: Any, limit: int) -> list[Any]:
+    result = []
+    for item in items:
+        if len(result) == limit:
+            raise QueryFailed(
+                "limit", f"the result has more than {limit} rows or triples (PLANKG_RESULT_LIMIT); add a LIMIT"
+            )
+        result.append(item)
+    return result
+
+
+def _worker_main(conn: Connection, store_path: str, result_limit: int) -> None:
+    """A worker: open the store read-only, then answer requests until the pipe closes."""
+    store = ox.Store.read_only(store_path)
+    conn.send(("ready",))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("ok", execute(store, request, result_limit)))
+        except QueryFailed as error:
+            conn.send(("error", error.kind, str(error)))
+        except Exception as error:  # anything else the engine raises: report it, keep serving
+            conn.send(("error", "engine", f"{type(error).__name__}: {error}"))
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    ready: bool = False
+    served: int = field(default=0)
+
+
+class QueryPool:
+    """A fixed number of query worker processes over one read-only store."""
+
+    def __init__(self, store_path: Path, size: int, result_limit: int) -> None:
+        self.store_path = store_path
+        self.result_limit = result_limit
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self.killed = 0
+        for _ in range(size):
+            self._idle.put(self._start())
+
+    def _start(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_worker_main, args=(child, str(self.store_path), self.result_limit), daemon=True
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill a worker (it may be running away) and put a fresh one in its place."""
+        worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+        with self._lock:
+            self._all.discard(worker)
+            self.killed += 1
+        self._idle.put(self._start())
+
+    def _wait_ready(self, worker: _Worker) -> None:
+        if worker.ready:
+            return
+        if not worker.conn.poll(STARTUP_SECONDS):
+            raise QueryFailed("engine", "a query worker did not start")
+        message = worker.conn.recv()
+        if message != ("ready",):
+            raise QueryFailed("engine", f"a query worker sent {message!r} instead of ready")
+        worker.ready = True
+
+    def run(self, request: QueryRequest, timeout: float, queue_timeout: float) -> QueryAnswer:
+        """Run ``request`` on a free worker within ``timeout`` seconds; wait at most ``queue_timeout`` for one."""
+        try:
+            worker = self._idle.get(timeout=queue_timeout)
+        except queue.Empty as error:
+            raise Overloaded(f"all {len(self._all)} query workers stayed busy for {queue_timeout:g} s") from error
+        try:
+            self._wait_ready(worker)
+            started = time.monotonic()
+            worker.conn.send(request)
+            if not worker.conn.poll(timeout):
+                self._retire(worker)
+                raise QueryTimeout(
+                    f"the query ran longer than {timeout:g} s (PLANKG_QUERY_TIMEOUT) and was stopped"
+                    f" after {time.monotonic() - started:.1f} s"
+                )
+            reply = worker.conn.recv()
+        except (EOFError, OSError) as error:
+            self._retire(worker)
+            raise QueryFailed("engine", f"a query worker failed: {error}") from error
+        except QueryFailed:
+            self._retire(worker)
+            raise
+        except QueryTimeout:
+            raise
+        worker.served += 1
+        self._idle.put(worker)
+        if reply[0] == "ok":
+            answer: QueryAnswer = reply[1]
+            return answer
+        raise QueryFailed(reply[1], reply[2])
+
+    @property
+    def pids(self) -> list[int]:
+        """The process ids of the workers (for memory measurements)."""
+        with self._lock:
+            return [w.process.pid for w in self._all if w.process.pid is not None]
+
+    def close(self) -> None:
+        """Stop every worker."""
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.conn.close()
+            worker.process.kill()
+            worker.process.join(5)

@@ -1,0 +1,129 @@
+"""Preparing data for serving: a validated build, loaded once into an on-disk store per base URI.
+
+``prepare`` builds (and so validates; cached by the hash of the inputs) into the cache folder,
+then loads the quads into a pyoxigraph store that query workers open read-only. IRIs under the
+canonical ``/id/``, ``/graph/`` and ``/data/`` are rewritten to the configured base (DESIGN §4);
+``/def/`` IRIs stay canonical. The store's default graph holds the union of all named graphs,
+deduplicated, so that the default graph is the RDF merge SPARQL expects (a plain union view would
+repeat a triple once per graph that asserts it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from plankg import project
+from plankg.build import build
+from plankg.config import CANONICAL_BASE, Config
+
+REWRITTEN = ("id/", "graph/", "data/")
+READY = "READY"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A store ready to serve, and what it holds."""
+
+    store_path: Path
+    build_dir: Path
+    version: str
+    built_at: str
+    loaded_at: str
+    graphs: tuple[str, ...]
+    quads: int
+
+
+def rewrite_iri(iri: str, base: str) -> str:
+    """The IRI under ``base`` for a canonical ``/id/``, ``/graph/`` or ``/data/`` IRI; others unchanged."""
+    if base != CANONICAL_BASE and iri.startswith(CANONICAL_BASE):
+        rest = iri[len(CANONICAL_BASE) :]
+        if rest.startswith(REWRITTEN):
+            return base + rest
+    return iri
+
+
+def canonical_iri(iri: str, base: str) -> str:
+    """The canonical IRI for one under ``base`` (the inverse of :func:`rewrite_iri`)."""
+    if base != CANONICAL_BASE and iri.startswith(base):
+        rest = iri[len(base) :]
+        if rest.startswith(REWRITTEN):
+            return CANONICAL_BASE + rest
+    return iri
+
+
+def _rewrite_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph, base: str):  # type: ignore[no-untyped-def]
+    if isinstance(term, ox.NamedNode):
+        rewritten = rewrite_iri(term.value, base)
+        return term if rewritten == term.value else ox.NamedNode(rewritten)
+    return term
+
+
+def rewritten_quads(path: Path, base: str) -> list[ox.Quad]:
+    """The quads of an N-Quads dump with IRIs rewritten to ``base``."""
+    return [
+        ox.Quad(
+            _rewrite_term(q.subject, base),
+            _rewrite_term(q.predicate, base),
+            _rewrite_term(q.object, base),
+            _rewrite_term(q.graph_name, base),
+        )
+        for q in ox.parse(path=path, format=ox.RdfFormat.N_QUADS)
+    ]
+
+
+def create_store(dump: Path, target: Path, base: str) -> None:
+    """Load ``dump`` into a new on-disk store at ``target``, atomically (a folder rename)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".store-", dir=target.parent))
+    try:
+        quads = rewritten_quads(dump, base)
+        union = {ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads}
+        store = ox.Store(str(staging / "db"))
+        store.bulk_extend(quads)
+        store.bulk_extend(union)
+        store.flush()
+        store.optimize()
+        del store
+        (staging / READY).write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def data_key(paths: list[Path]) -> str:
+    """A short key naming the build folder of a set of data paths."""
+    return hashlib.sha256("\n".join(str(p.resolve()) for p in paths).encode()).hexdigest()[:16]
+
+
+def prepare(config: Config) -> Prepared:
+    """Validate and build the configured data (cached), and make its store for the configured base."""
+    data = list(config.data) or [project.data_dir()]
+    build_dir = config.cache_dir / "builds" / data_key(data)
+    result = build(build_dir, data)
+    digest = str(result.manifest["input_hash"])
+    base_key = hashlib.sha256(config.base_uri.encode()).hexdigest()[:12]
+    store_dir = build_dir / f"store-{digest[:12]}-{base_key}"
+    if not (store_dir / READY).exists():
+        create_store(build_dir / "plankg.nq", store_dir, config.base_uri)
+    for old in build_dir.glob("store-*"):
+        if not old.name.startswith(f"store-{digest[:12]}-"):  # a store of data that have changed since
+            shutil.rmtree(old, ignore_errors=True)
+    graphs = tuple(rewrite_iri(g, config.base_uri) for g in result.manifest["graphs"])  # type: ignore[attr-defined]
+    return Prepared(
+        store_path=store_dir / "db",
+        build_dir=build_dir,
+        version=digest[:12],
+        built_at=str(result.manifest["built_at"]),
+        loaded_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        graphs=graphs,
+        quads=int(result.manifest["quads"]),  # type: ignore[call-overload]
+    )

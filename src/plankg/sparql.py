@@ -1,0 +1,155 @@
+"""The SPARQL endpoint at ``/sparql``: parse request → check → execute → serialise."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request
+
+from plankg.executor import QueryRequest
+from plankg.formats import HTML, Format, choose_format
+from plankg.guard import inspect_query
+from plankg.protocol import read_request
+from plankg.state import state
+
+bp = Blueprint("sparql", __name__)
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Accept",
+    "Access-Control-Expose-Headers": "X-Result-Count, Retry-After, Content-Location, Link",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+@bp.after_request
+def add_cors(response: Response) -> Response:
+    """CORS for any origin, without credentials (https://fetch.spec.whatwg.org/#http-cors-protocol)."""
+    response.headers.update(CORS)
+    return response
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint() -> Response:
+    """Answer a SPARQL 1.1 Protocol query, or describe the service when there is none."""
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    protocol = read_request(request)
+    if protocol.query is None:
+        return service_description(protocol.format)
+    app_state = state()
+    inspection = inspect_query(protocol.query, app_state.held_graphs)
+    family = "results" if inspection.form in ("SELECT", "ASK") else "graph"
+    chosen = choose_format(None, protocol.format, request.headers.get("Accept"), family)
+    default_graphs: tuple[str, ...] | None = protocol.default_graphs or None
+    named_graphs: tuple[str, ...] | None = protocol.named_graphs or None
+    if named_graphs is not None and default_graphs is None:
+        default_graphs = ()  # protocol dataset with no default graph: it is empty (§2.1.4)
+    etag = _etag(protocol.query, default_graphs, named_graphs, chosen)
+    if request.method == "GET" and etag in request.if_none_match:
+        return Response(status=304, headers={"ETag": f'"{etag}"', "Vary": "Accept"})
+    answer = app_state.pool.run(
+        QueryRequest(
+            text=protocol.query,
+            result_format=chosen.name,
+            rdf_media_type=chosen.media_type if chosen.rdf is not None else "text/turtle",
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            base_iri=request.base_url,
+        ),
+        timeout=app_state.config.query_timeout,
+        queue_timeout=app_state.config.queue_timeout,
+    )
+    response = Response(answer.body, content_type=chosen.content_type)
+    response.headers["Vary"] = "Accept"
+    response.headers["X-Result-Count"] = str(answer.count)
+    if request.method == "GET":
+        response.headers["ETag"] = f'"{etag}"'
+        response.headers["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def _etag(query: str, default: tuple[str, ...] | None, named: tuple[str, ...] | None, chosen: Format) -> str:
+    """Stable across replicas: the data version, the query, its dataset and the variant."""
+    key = "\n".join([state().prepared.version, query, repr(default), repr(named), chosen.media_type])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def service_description(format_param: str | None) -> Response:
+    """The SPARQL 1.1 Service Description; an HTML page with a query form for browsers."""
+    chosen = choose_format(None, format_param, request.headers.get("Accept"), "page")
+    app_state = state()
+    if chosen is HTML:
+        from plankg.queries import list_queries
+
+        return Response(
+            render_template(
+                "sparql.html", config=app_state.config, queries=list_queries(), version=app_state.prepared.version
+            ),
+            content_type=HTML.content_type,
+            headers={"Vary": "Accept"},
+        )
+    body = ox.serialize(describe_service(request.base_url), format=chosen.rdf, prefixes=_SD_PREFIXES) or b""
+    return Response(body, content_type=chosen.content_type, headers={"Vary": "Accept"})
+
+
+_SD_PREFIXES = {"sd": SD, "void": "http://rdfs.org/ns/void#", "plankg": "https://w3id.org/plankg/def/core/"}
+
+
+def _typed(value: object, datatype: str) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(datatype))
+
+
+def describe_service(endpoint_url: str) -> list[ox.Triple]:
+    """The service description triples (https://www.w3.org/TR/sparql11-service-description/)."""
+    app_state = state()
+    config = app_state.config
+    service = ox.NamedNode(endpoint_url)
+    dataset = ox.BlankNode("dataset")
+    default = ox.BlankNode("default")
+
+    def t(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.Triple:
+        return ox.Triple(s, ox.NamedNode(p), o)
+
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    plankg = "https://w3id.org/plankg/def/core/"
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    triples = [
+        t(service, rdf_type, ox.NamedNode(SD + "Service")),
+        t(service, SD + "endpoint", service),
+        t(service, SD + "supportedLanguage", ox.NamedNode(SD + "SPARQL11Query")),
+        t(service, SD + "feature", ox.NamedNode(SD + "UnionDefaultGraph")),
+        t(service, SD + "defaultDataset", dataset),
+        t(dataset, rdf_type, ox.NamedNode(SD + "Dataset")),
+        t(dataset, SD + "defaultGraph", default),
+        t(default, rdf_type, ox.NamedNode(SD + "Graph")),
+        t(default, "http://rdfs.org/ns/void#triples", _typed(app_state.union_triples, xsd + "integer")),
+        t(service, plankg + "queryTimeout", _typed(config.query_timeout, xsd + "decimal")),
+        t(service, plankg + "resultLimit", _typed(config.result_limit, xsd + "integer")),
+        t(service, plankg + "maxRequestBytes", _typed(config.max_request_bytes, xsd + "integer")),
+    ]
+    for name in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "JSON-LD",
+        "RDF_XML",
+        "N-Triples",
+        "TriG",
+        "N-Quads",
+    ):
+        triples.append(t(service, SD + "resultFormat", ox.NamedNode(FORMATS_NS + name)))
+    for index, graph in enumerate(app_state.prepared.graphs):
+        named = ox.BlankNode(f"graph{index}")
+        triples += [
+            t(dataset, SD + "namedGraph", named),
+            t(named, rdf_type, ox.NamedNode(SD + "NamedGraph")),
+            t(named, SD + "name", ox.NamedNode(graph)),
+        ]
+    return triples

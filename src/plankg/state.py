@@ -1,0 +1,28 @@
+"""What a running app holds: its configuration, the prepared data and the query pool."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from plankg.config import Config
+from plankg.executor import QueryPool
+from plankg.serving import Prepared
+
+
+@dataclass
+class AppState:
+    """The state of one app (one per server process)."""
+
+    config: Config
+    prepared: Prepared
+    pool: QueryPool
+    held_graphs: frozenset[str]
+    union_triples: int
+
+
+def state() -> AppState:
+    """The state of the current app."""
+    app_state: AppState = current_app.extensions["plankg"]
+    return app_state

@@ -1,0 +1,37 @@
+"""System pages under ``/-/``: health, version, effective configuration."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+from plankg import __version__
+from plankg.state import state
+
+bp = Blueprint("system", __name__, url_prefix="/-")
+
+
+@bp.get("/health")
+def health() -> Response:
+    """200 while the server can answer queries."""
+    app_state = state()
+    return jsonify(status="ok", data_version=app_state.prepared.version, query_workers=len(app_state.pool.pids))
+
+
+@bp.get("/version")
+def version() -> Response:
+    """The software version, the data version, when the data were built and loaded."""
+    prepared = state().prepared
+    return jsonify(
+        software_version=__version__,
+        data_version=prepared.version,
+        built_at=prepared.built_at,
+        loaded_at=prepared.loaded_at,
+        quads=prepared.quads,
+        last_reload_error=None,
+    )
+
+
+@bp.get("/config")
+def config() -> Response:
+    """The effective configuration (secrets redacted)."""
+    return jsonify(state().config.as_public_dict())
