@@ -39,3 +39,79 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "plankg", *args], capture_output=True, text=True, cwd=cwd, timeout=300, check=False
     )
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class LiveServer:
+    """``plankg serve`` (gunicorn) in a subprocess on 127.0.0.1, stopped at the end."""
+
+    def __init__(self, cache_dir: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        import os
+        import time
+        import urllib.request
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        environment = {**os.environ, "PLANKG_CACHE_DIR": str(cache_dir), **(env or {})}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "plankg", "serve", "--port", str(self.port), *args],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment, cwd=ROOT, text=True,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"plankg serve exited: {self.stop()}")
+            try:
+                with urllib.request.urlopen(self.url + "/-/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("plankg serve did not become healthy in 120 s")
+
+    def stop(self) -> str:
+        """Stop the server (SIGTERM, as an operator would) and return its log."""
+        if self.process.poll() is None:
+            self.process.terminate()
+        try:
+            log, _ = self.process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            log, _ = self.process.communicate(timeout=10)
+        return log or ""
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="session")
+def app(cache_dir: Path):  # type: ignore[no-untyped-def]
+    from plankg.app import create_app
+
+    application = create_app({"cache_dir": cache_dir, "query_timeout": 3, "result_limit": 1000})
+    yield application
+    application.extensions["plankg"].pool.close()
+
+
+@pytest.fixture()
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_server(cache_dir: Path):  # type: ignore[no-untyped-def]
+    server = LiveServer(cache_dir, env={"PLANKG_QUERY_TIMEOUT": "3", "PLANKG_RESULT_LIMIT": "1000"})
+    yield server
+    server.stop()

@@ -11,7 +11,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCAT, DCTERMS, FOAF, GEO, ORG, PROV, SKOS, TIME, VOID, DefinedNamespace
 
 from plankg import project
-from plankg.namespaces import PREFIXES, SH
+from plankg.namespaces import SH
+from plankg.prefixes import PREFIXES
 
 #: Terms of the EU Core Public Organisation Vocabulary plankg uses (not in rdflib's closed namespaces).
 CV_TERMS = {"PublicOrganisation"}

@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 invalid data, 2 usage or parse error.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -107,6 +108,74 @@ def import_registry(folder: Path | None) -> None:
     except DataError as error:
         fail(str(error))
     click.echo(f"wrote {target}")
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 5000).")
+@click.option(
+    "--data",
+    "paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Serve these files or folders instead of the project's data (repeatable); built and validated first.",
+)
+@click.option(
+    "--base-uri", default=None, help="Base of the served /id/, /graph/ and /data/ IRIs (also PLANKG_BASE_URI)."
+)
+@click.option("--workers", type=int, default=None, help="gunicorn worker processes (default 1).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="A TOML file with a [plankg] table of settings.",
+)
+@click.option("--debug", is_flag=True, help="Flask's development server instead of gunicorn.")
+def serve(
+    host: str | None,
+    port: int | None,
+    paths: tuple[Path, ...],
+    base_uri: str | None,
+    workers: int | None,
+    config_file: Path | None,
+    debug: bool,
+) -> None:
+    """Serve the data: SPARQL endpoint, documents, pages."""
+    from plankg.build import InvalidData
+    from plankg.config import load_config
+    from plankg.server import run
+    from plankg.serving import prepare
+
+    overrides = {
+        "host": host,
+        "port": port,
+        "data": list(paths) or None,
+        "base_uri": base_uri,
+        "workers": workers,
+        "debug": debug or None,
+    }
+    try:
+        config = load_config(config_file or _env_path("PLANKG_CONFIG"), dict(os.environ), overrides)
+        prepared = prepare(config)
+    except ValueError as error:
+        fail(str(error))
+    except DataError as error:
+        fail(str(error))
+    except InvalidData as error:
+        click.echo(error.report.as_text())
+        fail("the data are invalid; the server was not started", EXIT_INVALID)
+    click.echo(
+        f"plankg {__version__}: data version {prepared.version}, {prepared.quads} quads; "
+        f"serving on http://{config.host}:{config.port}/sparql",
+        err=True,
+    )
+    run(config, prepared)
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value else None
 
 
 @main.command()

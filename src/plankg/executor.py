@@ -92,7 +92,7 @@ def execute(store: ox.Store, request: QueryRequest, result_limit: int) -> QueryA
 
 
 def _bounded(items: Any, limit: int) -> list[Any]:
-    result = []
+    result: list[Any] = []
     for item in items:
         if len(result) == limit:
             raise QueryFailed(

@@ -85,7 +85,8 @@ def inspect_query(text: str, held_graphs: Container[str]) -> Inspection:
     if form is None:
         raise Refused("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
     prefixes, base = _prologue(found)
-    default, named = [], []
+    default: list[str] = []
+    named: list[str] = []
     for index, word in words:
         if word != "FROM":
             continue

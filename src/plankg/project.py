@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from plankg.namespaces import PREFIXES
+from plankg.prefixes import PREFIXES
 
 _PACKAGE = Path(__file__).resolve().parent
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from plankg.namespaces import PREFIXES
+from plankg.prefixes import PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Subject = ox.NamedNode | ox.BlankNode

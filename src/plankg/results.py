@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -42,7 +43,7 @@ def compact(term: Term | None) -> str:
     return str(term)
 
 
-def render_table(variables: list[str], rows: list[Row]) -> str:
+def render_table(variables: list[str], rows: Sequence[Row]) -> str:
     """A fixed-width text table (values longer than 70 characters are shortened)."""
     cells = [[_cut(compact(t)) for t in row] for row in rows]
     widths = [max([len(n), *(len(r[i]) for r in cells)]) for i, n in enumerate(variables)]

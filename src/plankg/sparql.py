@@ -7,6 +7,7 @@ import hashlib
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
+from plankg.errors import ProtocolError
 from plankg.executor import QueryRequest
 from plankg.formats import HTML, Format, choose_format
 from plankg.guard import inspect_query
@@ -40,6 +41,8 @@ def endpoint() -> Response:
         return Response(status=204)
     protocol = read_request(request)
     if protocol.query is None:
+        if request.method == "POST":
+            raise ProtocolError(400, "a POST must carry a query (form parameter 'query' or an application/sparql-query body)")
         return service_description(protocol.format)
     app_state = state()
     inspection = inspect_query(protocol.query, app_state.held_graphs)

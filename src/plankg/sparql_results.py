@@ -36,11 +36,11 @@ def _json_term(term: Term) -> dict[str, object]:
     return {
         "type": "triple",
         "value": {
-            "subject": _json_term(term.subject),  # type: ignore[arg-type]
+            "subject": _json_term(term.subject),
             "predicate": _json_term(term.predicate),
             "object": _json_term(term.object),
         },
-    }  # type: ignore[arg-type]
+    }
 
 
 def _xml_term(term: Term) -> str:
@@ -57,7 +57,7 @@ def _xml_term(term: Term) -> str:
     return f"<literal>{escape(str(term))}</literal>"
 
 
-def write_solutions(variables: list[str], rows: list[Row], fmt: str) -> bytes:
+def write_solutions(variables: list[str], rows: Sequence[Row], fmt: str) -> bytes:
     """SELECT results in ``fmt`` (json, xml, csv, tsv)."""
     if fmt == "json":
         bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]

@@ -18,7 +18,8 @@ from rdflib.term import Node
 
 from plankg import project
 from plankg.dataset import Loaded, to_rdflib_graph
-from plankg.namespaces import PREFIXES, SH, SKOS
+from plankg.namespaces import SH, SKOS
+from plankg.prefixes import PREFIXES
 
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
