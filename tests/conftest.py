@@ -63,8 +63,20 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         environment = {**os.environ, "PLANKG_CACHE_DIR": str(cache_dir), **(env or {})}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "plankg", "serve", "--port", str(self.port), *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment, cwd=ROOT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "plankg",
+                "serve",
+                "--port",
+                str(self.port),
+                *(a.replace("{port}", str(self.port)) for a in args),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=environment,
+            cwd=ROOT,
+            text=True,
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

@@ -27,8 +27,15 @@ CNT = Namespace("http://www.w3.org/2011/content#")
 HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
 GRAPHS = {f"protocol-data{i}.nt": f"http://kasei.us/2009/09/sparql/data/data{i}.rdf" for i in (1, 2, 3)}
 #: Update tests that expect success: a read-only endpoint refuses them instead.
-UPDATES_REFUSED = {"update_dataset_default_graph", "update_dataset_default_graphs", "update_dataset_named_graphs",
-                   "update_dataset_full", "update_post_form", "update_post_direct", "update_base_uri"}
+UPDATES_REFUSED = {
+    "update_dataset_default_graph",
+    "update_dataset_default_graphs",
+    "update_dataset_named_graphs",
+    "update_dataset_full",
+    "update_post_form",
+    "update_post_direct",
+    "update_base_uri",
+}
 
 
 @dataclass(frozen=True)
@@ -62,12 +69,22 @@ def load_manifest() -> list[tuple[str, list[Step]]]:
                 encoding = str(graph.value(body_node, CNT.characterEncoding) or "UTF-8")
                 body = str(graph.value(body_node, CNT.chars)).encode(encoding.lower())
             response = graph.value(req, HT.resp)
-            statuses = frozenset(int(str(s).rsplit("StatusCode", 1)[1][0]) for s in graph.objects(response, MF.expectedStatus))
+            statuses = frozenset(
+                int(str(s).rsplit("StatusCode", 1)[1][0]) for s in graph.objects(response, MF.expectedStatus)
+            )
             fmt = graph.value(response, MF.expectedFormat)
             boolean = graph.value(response, MF.expectedBoolean)
-            steps.append(Step(str(graph.value(req, HT.methodName)), str(graph.value(req, HT.absolutePath)), headers,
-                              body, statuses, str(fmt) if fmt else None,
-                              boolean.toPython() if isinstance(boolean, Literal) else None))
+            steps.append(
+                Step(
+                    str(graph.value(req, HT.methodName)),
+                    str(graph.value(req, HT.absolutePath)),
+                    headers,
+                    body,
+                    statuses,
+                    str(fmt) if fmt else None,
+                    boolean.toPython() if isinstance(boolean, Literal) else None,
+                )
+            )
         tests[name] = steps
     return sorted(tests.items())
 
@@ -82,7 +99,7 @@ def test_the_manifest_was_read_whole() -> None:
 
 def endpoint_path(path: str) -> str:
     """The manifest's /sparql/ prefix on plankg's endpoint path."""
-    return "/sparql" + path[len("/sparql/"):] if path.startswith("/sparql/") else path
+    return "/sparql" + path[len("/sparql/") :] if path.startswith("/sparql/") else path
 
 
 def check(name: str, step: Step, status: int, content_type: str, body: bytes) -> None:
@@ -103,8 +120,12 @@ def check(name: str, step: Step, status: int, content_type: str, body: bytes) ->
         if step.expected_boolean is not None:  # some tests only ask for a boolean result
             assert value is step.expected_boolean
     elif step.expected_format == "tabular":
-        assert media in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                         "text/tab-separated-values"), media
+        assert media in (
+            "application/sparql-results+json",
+            "application/sparql-results+xml",
+            "text/csv",
+            "text/tab-separated-values",
+        ), media
     elif step.expected_format == "RDF":
         assert media in ("application/rdf+xml", "text/turtle", "application/n-triples"), media
         list(ox.parse(body, format=ox.RdfFormat.from_media_type(media)))
@@ -117,8 +138,11 @@ def is_update(step: Step) -> bool:
 
 def w3c_data(folder: Path) -> Path:
     """The three data files as the named graphs the tests expect, in one TriG file."""
-    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
-             for name, graph in GRAPHS.items() for t in ox.parse(path=W3C / name, format=ox.RdfFormat.N_TRIPLES)]
+    quads = [
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+        for name, graph in GRAPHS.items()
+        for t in ox.parse(path=W3C / name, format=ox.RdfFormat.N_TRIPLES)
+    ]
     target = folder / "protocol-data.trig"
     ox.serialize(quads, target, ox.RdfFormat.TRIG)
     return target
@@ -146,8 +170,9 @@ def test_w3c_protocol_with_the_flask_client(w3c_app, name: str, steps: list[Step
     for step in steps:
         path = endpoint_path(step.path)
         base, _, query_string = path.partition("?")
-        response = client.open(base, method=step.method, query_string=query_string, data=step.body,
-                               headers=step.headers)
+        response = client.open(
+            base, method=step.method, query_string=query_string, data=step.body, headers=step.headers
+        )
         check(name, step, response.status_code, response.headers.get("Content-Type", ""), response.data)
     assert quad_count(w3c_app) == before
 
@@ -176,13 +201,15 @@ def test_w3c_protocol_over_http(w3c_server: LiveServer, name: str, steps: list[S
 def test_refused_updates_change_nothing_over_http(w3c_server: LiveServer) -> None:
     ask = "ASK { GRAPH ?g { <http://kasei.us/2009/09/sparql/data/data1.rdf> ?p ?o } }"
     url = w3c_server.url + "/sparql?query=" + urllib.request.quote(ask)
-    update = urllib.request.Request(w3c_server.url + "/sparql", method="POST",
-                                    data=b"CLEAR ALL", headers={"Content-Type": "application/sparql-update"})
+    update = urllib.request.Request(
+        w3c_server.url + "/sparql",
+        method="POST",
+        data=b"CLEAR ALL",
+        headers={"Content-Type": "application/sparql-update"},
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(update, timeout=10)
     assert refused.value.code == 403
     refused.value.close()
     with urllib.request.urlopen(url, timeout=10) as response:
         assert json.loads(response.read())["boolean"] is True
-
-

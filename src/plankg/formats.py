@@ -81,8 +81,9 @@ class NotAcceptable(Exception):
 def by_name(family: str, name: str) -> Format | None:
     """The format of ``family`` with short name, extension or media type ``name``."""
     name = name.strip().lower()
+    folded = name.replace("-", "").replace("_", "")  # json-ld, n-triples, N_QUADS
     for candidate in FAMILIES[family]:
-        if name in (candidate.name, candidate.extension, candidate.media_type, *candidate.aliases):
+        if name in (candidate.media_type, *candidate.aliases) or folded in (candidate.name, candidate.extension):
             return candidate
     return None
 
@@ -93,12 +94,16 @@ def choose_format(extension: str | None, format_param: str | None, accept: str |
     for explicit, what in ((extension, "extension"), (format_param, "format")):
         if explicit:
             chosen = by_name(family, explicit)
+            if chosen is None and what == "format" and "/" in explicit:
+                return choose_format(None, None, explicit, family)  # a list of media types, as SPARQLWrapper sends
             if chosen is None:
                 raise NotAcceptable(offered, f"{what} {explicit!r}")
             return chosen
     if not accept or not accept.strip():
         return offered[0]
-    parsed = parse_accept_header(accept, MIMEAccept)
+    # Media-type parameters (charset, profile) do not change the choice; werkzeug would not match them.
+    raw = parse_accept_header(accept, MIMEAccept)
+    parsed = MIMEAccept([(value.split(";", 1)[0].strip().lower(), quality) for value, quality in raw])
     scored = [(_score(parsed, candidate, index), candidate) for index, candidate in enumerate(offered)]
     score, chosen = max(scored, key=lambda pair: pair[0])
     if score[0] <= 0:
@@ -107,7 +112,16 @@ def choose_format(extension: str | None, format_param: str | None, accept: str |
 
 
 def _score(parsed: MIMEAccept, candidate: Format, index: int) -> tuple[float, bool, int]:
-    """Quality first; then a media type the client named over one reached by wildcard or alias; then ours."""
-    quality = max(parsed.quality(t) for t in (candidate.media_type, *candidate.aliases))
-    named = any(value.lower() == candidate.media_type for value, _ in parsed)
-    return quality, named, -index
+    """Quality first; then a media type the client named over one reached by wildcard or alias; then ours.
+
+    A media type the client names explicitly decides its own quality (``q=0`` excludes it even when a
+    wildcard would admit it); an alias counts only where the client names it.
+    """
+    named = {value: quality for value, quality in parsed}
+    if candidate.media_type in named:
+        return named[candidate.media_type], True, -index
+    quality = parsed.quality(candidate.media_type)
+    for alias in candidate.aliases:
+        if alias in named:
+            quality = max(quality, named[alias])
+    return quality, False, -index

@@ -42,7 +42,9 @@ def endpoint() -> Response:
     protocol = read_request(request)
     if protocol.query is None:
         if request.method == "POST":
-            raise ProtocolError(400, "a POST must carry a query (form parameter 'query' or an application/sparql-query body)")
+            raise ProtocolError(
+                400, "a POST must carry a query (form parameter 'query' or an application/sparql-query body)"
+            )
         return service_description(protocol.format)
     app_state = state()
     inspection = inspect_query(protocol.query, app_state.held_graphs)

@@ -1,0 +1,166 @@
+"""A real ``plankg serve`` (gunicorn) on 127.0.0.1, queried by SPARQLWrapper and plain HTTP."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+from SPARQLWrapper import CSV, JSON, JSONLD, TSV, TURTLE, XML, SPARQLWrapper
+
+from .conftest import ROOT, TEST_DATA, LiveServer
+
+MEMBERS = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?name WHERE { <https://w3id.org/plankg/id/samarbejde/vestegnssamarbejdet> org:hasMember ?m .
+?m skos:prefLabel ?name FILTER(LANG(?name) = "da") } ORDER BY ?name"""
+CONSTRUCT = """CONSTRUCT { ?m <http://www.w3.org/ns/org#identifier> ?code } WHERE {
+<https://w3id.org/plankg/id/samarbejde/trekantomraadet> <http://www.w3.org/ns/org#hasMember> ?m .
+?m <http://www.w3.org/ns/org#identifier> ?code }"""
+
+
+def expected_names(store: ox.Store) -> list[str]:
+    return [s["name"].value for s in store.query(MEMBERS, use_default_graph_as_union=True)]  # type: ignore[union-attr]
+
+
+def wrapper(server: LiveServer, query: str, fmt: str) -> SPARQLWrapper:
+    client = SPARQLWrapper(server.url + "/sparql")
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    return client
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_sparqlwrapper_json(live_server: LiveServer, store: ox.Store, method: str) -> None:
+    client = wrapper(live_server, MEMBERS, JSON)
+    client.setMethod(method)
+    result = client.queryAndConvert()
+    assert [b["name"]["value"] for b in result["results"]["bindings"]] == expected_names(store)  # type: ignore[index]
+
+
+def test_sparqlwrapper_xml(live_server: LiveServer, store: ox.Store) -> None:
+    document = wrapper(live_server, MEMBERS, XML).queryAndConvert()
+    literals = [n.firstChild.data for n in document.getElementsByTagName("literal")]  # type: ignore[union-attr]
+    assert literals == expected_names(store)
+
+
+@pytest.mark.parametrize("fmt", [CSV, TSV])
+def test_sparqlwrapper_csv_and_tsv(live_server: LiveServer, store: ox.Store, fmt: str) -> None:
+    text = wrapper(live_server, MEMBERS, fmt).queryAndConvert().decode()  # type: ignore[union-attr]
+    lines = text.strip().splitlines()
+    values = [line.strip('"').split("@")[0].strip('"') for line in lines[1:]]
+    assert values == expected_names(store)
+
+
+@pytest.mark.parametrize("fmt", [TURTLE, JSONLD])
+def test_sparqlwrapper_construct(live_server: LiveServer, store: ox.Store, fmt: str) -> None:
+    converted = wrapper(live_server, CONSTRUCT, fmt).queryAndConvert()
+    graph = (
+        converted
+        if isinstance(converted, Graph)
+        else Graph().parse(data=converted, format="turtle" if fmt == TURTLE else "json-ld")
+    )
+    expected = {(t.subject.value, t.object.value) for t in store.query(CONSTRUCT, use_default_graph_as_union=True)}  # type: ignore[union-attr]
+    assert {(str(s), str(o)) for s, _, o in graph} == expected and len(expected) == 7
+
+
+def get(server: LiveServer, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(server.url + path, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers), error.read()
+
+
+def test_plain_http_errors_and_limits(live_server: LiveServer) -> None:
+    status, _, body = get(live_server, "/sparql?query=" + quote("SELECT * { ?s ?p }"))
+    assert status == 400 and b"syntax error" in body
+    status, _, body = get(live_server, "/sparql?query=" + quote("SELECT * { ?s ?p ?o }"))
+    assert status == 422 and b"1000" in body
+    request = urllib.request.Request(
+        live_server.url + "/sparql", data=b"x" * (2 * 1024 * 1024), headers={"Content-Type": "application/sparql-query"}
+    )
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(request, timeout=30)
+    assert error.value.code == 413
+    error.value.close()
+
+
+def test_a_runaway_query_over_http_is_stopped_while_others_are_served(live_server: LiveServer) -> None:
+    runaway = "/sparql?query=" + quote("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        started = time.monotonic()
+        status, headers, _ = get(live_server, runaway)
+        outcome.update(status=status, retry=headers.get("Retry-After"), seconds=time.monotonic() - started)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(0.5)
+    latencies = []
+    for _ in range(5):
+        started = time.monotonic()
+        assert get(live_server, "/sparql?query=" + quote("ASK {}"))[0] == 200
+        latencies.append(time.monotonic() - started)
+    thread.join(60)
+    assert outcome["status"] == 503 and outcome["retry"]
+    assert 3 <= outcome["seconds"] < 4  # type: ignore[operator]
+    assert max(latencies) < 1.0
+
+
+def test_eight_concurrent_clients_are_all_served(live_server: LiveServer) -> None:
+    results: list[int] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        for _ in range(5):
+            status = get(live_server, "/sparql?query=" + quote(MEMBERS))[0]
+            with lock:
+                results.append(status)
+
+    threads = [threading.Thread(target=client) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert results == [200] * 40
+
+
+def test_base_uri_rewrites_the_served_iris(tmp_path: Path) -> None:
+    server = LiveServer(tmp_path / "cache", "--base-uri", "http://127.0.0.1:{port}/")
+    try:
+        query = """SELECT ?r ?graph { GRAPH ?graph { ?r a <https://w3id.org/plankg/def/core/Region> } }"""
+        rows = wrapper(server, query, JSON).queryAndConvert()["results"]["bindings"]  # type: ignore[index]
+        assert len(rows) == 5
+        assert all(r["r"]["value"].startswith(f"{server.url}/id/region/") for r in rows)
+        assert all(r["graph"]["value"].startswith(f"{server.url}/graph/register/") for r in rows)
+    finally:
+        server.stop()
+
+
+def test_serve_refuses_invalid_data_with_exit_1(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(TEST_DATA / "invalid" / "municipality-two-codes.ttl", data)
+    result = subprocess.run(
+        [sys.executable, "-m", "plankg", "serve", "--port", "1", "--data", str(data)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+        env={"PLANKG_CACHE_DIR": str(tmp_path / "cache"), "PATH": ""},
+    )
+    assert result.returncode == 1
+    assert "kommune/9901" in result.stdout and "not started" in result.stderr
