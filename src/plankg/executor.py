@@ -62,7 +62,7 @@ class QueryAnswer:
     """A serialised answer and how many rows or triples it holds."""
 
     body: bytes
-    count: int
+    count: int  # -1 where the rows were not counted (certainly within the limit)
     kind: str  # "solutions", "boolean" or "graph"
 
 
@@ -78,9 +78,7 @@ def execute(store: ox.Store, request: QueryRequest, result_limit: int) -> QueryA
         if isinstance(results, ox.QueryBoolean):
             return QueryAnswer(write_boolean(bool(results), request.result_format), 1, "boolean")
         if isinstance(results, ox.QuerySolutions):
-            variables = [v.value for v in results.variables]
-            rows = _bounded((list(map(solution.__getitem__, variables)) for solution in results), result_limit)
-            return QueryAnswer(write_solutions(variables, rows, request.result_format), len(rows), "solutions")
+            return _solutions(store, request, results, result_limit, options)
         triples = _bounded(iter(results), result_limit)
         rdf_format = ox.RdfFormat.from_media_type(request.rdf_media_type)
         body = ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b""
@@ -89,6 +87,35 @@ def execute(store: ox.Store, request: QueryRequest, result_limit: int) -> QueryA
         raise QueryFailed("syntax", f"SPARQL syntax error: {error}") from error
     except (OSError, RuntimeError, ValueError, TypeError) as error:
         raise QueryFailed("engine", f"the query could not be evaluated: {error}") from error
+
+
+#: pyoxigraph's own writers, and the fewest bytes one result row takes in each format.
+_NATIVE = {
+    "json": (ox.QueryResultsFormat.JSON, 3),  # {},
+    "xml": (ox.QueryResultsFormat.XML, 17),  # <result></result>
+    "csv": (ox.QueryResultsFormat.CSV, 2),  # \r\n
+    "tsv": (ox.QueryResultsFormat.TSV, 1),  # \n
+}
+
+
+def _solutions(
+    store: ox.Store, request: QueryRequest, results: ox.QuerySolutions, limit: int, options: dict[str, Any]
+) -> QueryAnswer:
+    """SELECT results: written by pyoxigraph when they are certainly within the limit, else counted.
+
+    An answer shorter than ``limit`` times the smallest possible row cannot hold more than ``limit``
+    rows, so it is sent as written (the common case, in Rust). A longer one is evaluated again row by
+    row and refused past the limit: nothing partial is ever sent.
+    """
+    native, smallest_row = _NATIVE[request.result_format]
+    body = results.serialize(format=native) or b""
+    if len(body) < smallest_row * limit:
+        return QueryAnswer(body, -1, "solutions")
+    again = store.query(request.text, base_iri=request.base_iri, **options)
+    assert isinstance(again, ox.QuerySolutions)
+    variables = [v.value for v in again.variables]
+    rows = _bounded((list(map(solution.__getitem__, variables)) for solution in again), limit)
+    return QueryAnswer(write_solutions(variables, rows, request.result_format), len(rows), "solutions")
 
 
 def _bounded(items: Any, limit: int) -> list[Any]:

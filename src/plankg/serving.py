@@ -14,6 +14,7 @@ import hashlib
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,11 +84,15 @@ def create_store(dump: Path, target: Path, base: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".store-", dir=target.parent))
     try:
-        quads = rewritten_quads(dump, base)
-        union = {ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads}
         store = ox.Store(str(staging / "db"))
-        store.bulk_extend(quads)
-        store.bulk_extend(union)
+        if base == CANONICAL_BASE:  # nothing to rewrite: pyoxigraph's bulk loader reads the dump itself
+            store.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
+            quads: Iterable[ox.Quad] = ox.parse(path=dump, format=ox.RdfFormat.N_QUADS)
+        else:
+            quads = rewritten_quads(dump, base)
+            store.bulk_extend(quads)
+        # The union as the default graph; the store is a set, so a triple in several graphs counts once.
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
         store.flush()
         store.optimize()
         del store

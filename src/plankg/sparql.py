@@ -71,7 +71,8 @@ def endpoint() -> Response:
     )
     response = Response(answer.body, content_type=chosen.content_type)
     response.headers["Vary"] = "Accept"
-    response.headers["X-Result-Count"] = str(answer.count)
+    if answer.count >= 0:
+        response.headers["X-Result-Count"] = str(answer.count)
     if request.method == "GET":
         response.headers["ETag"] = f'"{etag}"'
         response.headers["Cache-Control"] = "public, max-age=60"
