@@ -9,7 +9,9 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,6 +20,18 @@ from plankg.dataset import DataError
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+
+
+def data_option(verb: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The repeatable ``--data PATH`` option, saying what the command does with it."""
+    return click.option(
+        "--data",
+        "paths",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help=f"{verb} these files or folders instead of the project's data (repeatable).",
+    )
+
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 
@@ -58,13 +72,7 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
 
 @main.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True)
-@click.option(
-    "--data",
-    "paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Build these files or folders instead of the project's data (repeatable).",
-)
+@data_option("Build")
 @click.option("--force", is_flag=True, help="Rebuild even if the inputs have not changed.")
 def build(out: Path, paths: tuple[Path, ...], force: bool) -> None:
     """Validate the project's data (or --data) and write the dumps and void.ttl into OUT."""
@@ -113,13 +121,7 @@ def import_registry(folder: Path | None) -> None:
 @main.command()
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default 5000).")
-@click.option(
-    "--data",
-    "paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Serve these files or folders instead of the project's data (repeatable); built and validated first.",
-)
+@data_option("Serve (after building and validating)")
 @click.option(
     "--base-uri", default=None, help="Base of the served /id/, /graph/ and /data/ IRIs (also PLANKG_BASE_URI)."
 )
@@ -184,13 +186,7 @@ def _env_path(name: str) -> Path | None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table", show_default=True
 )
-@click.option(
-    "--data",
-    "paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Query these files or folders instead of the project's data (repeatable).",
-)
+@data_option("Query")
 def query(name: str | None, params: tuple[str, ...], fmt: str, paths: tuple[Path, ...]) -> None:
     """Run a named query (queries/NAME.rq) or a query file; with no NAME, list the queries."""
     from plankg.queries import QueryError, find_query, list_queries

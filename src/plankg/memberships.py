@@ -9,7 +9,6 @@ the file and the row.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import pyoxigraph as ox
 from plankg.dataset import DataError, Loaded
 from plankg.namespaces import DCT, ORG, RDF, ROLLE, TIME, XSD, municipality
 from plankg.rdf import iri, typed
+from plankg.tables import read_table
 
 TABLE = Path("samarbejder") / "medlemskaber.csv"
 COLUMNS = ("samarbejde", "enhed", "kode", "navn", "fra", "til", "paa_dato", "kilde_url", "note")
@@ -106,17 +106,8 @@ def load_memberships(data: Path, context_quads: list[ox.Quad]) -> Loaded:
 
 def read_rows(path: Path, context: Context) -> list[Row]:
     """Every row of the table, checked against the rest of the dataset."""
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise DataError(f"missing column(s): {', '.join(missing)}", path)
-            return [_check_row(path, number, record, context) for number, record in enumerate(reader, start=2)]
-    except OSError as error:
-        raise DataError(f"cannot read: {error}", path) from error
-    except UnicodeDecodeError as error:
-        raise DataError(f"not UTF-8: {error}", path) from error
+    records = read_table(path, COLUMNS)
+    return [_check_row(path, number, record, context) for number, record in enumerate(records, start=2)]
 
 
 def _check_row(path: Path, number: int, record: dict[str, str], context: Context) -> Row:

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from plankg.namespaces import (
     translation_graph,
 )
 from plankg.rdf import GraphWriter, text, to_trig, typed
+from plankg.tables import read_table
 
 DAWA_BASE = "https://api.dataforsyningen.dk"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
@@ -125,19 +125,6 @@ class Unit:
     label_point: tuple[float, float] | None
     region_code: str | None = None
     nuts2: str | None = None
-
-
-def read_table(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
-    """The rows of a CSV file, checking that the required columns are there."""
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in required if c not in (reader.fieldnames or [])]
-            if missing:
-                raise DataError(f"missing column(s) {', '.join(missing)}", path)
-            return list(reader)
-    except OSError as error:
-        raise DataError(f"cannot read: {error}", path) from error
 
 
 def read_municipalities(path: Path) -> list[Unit]:

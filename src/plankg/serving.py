@@ -50,15 +50,6 @@ def rewrite_iri(iri: str, base: str) -> str:
     return iri
 
 
-def canonical_iri(iri: str, base: str) -> str:
-    """The canonical IRI for one under ``base`` (the inverse of :func:`rewrite_iri`)."""
-    if base != CANONICAL_BASE and iri.startswith(base):
-        rest = iri[len(base) :]
-        if rest.startswith(REWRITTEN):
-            return CANONICAL_BASE + rest
-    return iri
-
-
 def _rewrite_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph, base: str):  # type: ignore[no-untyped-def]
     if isinstance(term, ox.NamedNode):
         rewritten = rewrite_iri(term.value, base)
