@@ -145,6 +145,12 @@ def test_base_uri_rewrites_the_served_iris(tmp_path: Path) -> None:
         assert len(rows) == 5
         assert all(r["r"]["value"].startswith(f"{server.url}/id/region/") for r in rows)
         assert all(r["graph"]["value"].startswith(f"{server.url}/graph/register/") for r in rows)
+        # The rewritten IRIs resolve on the server: 303 to the document, which describes them.
+        region = rows[0]["r"]["value"]
+        status, _, body = get(server, region[len(server.url) :], {"Accept": "application/n-triples"})
+        assert status == 200  # urllib followed the 303
+        triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        assert any(t.subject.value == region for t in triples)
     finally:
         server.stop()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from flask import current_app
 
 from plankg.config import Config
@@ -20,6 +21,7 @@ class AppState:
     pool: QueryPool
     held_graphs: frozenset[str]
     union_triples: int
+    store: ox.Store  # read-only, for resource documents (bounded lookups, no user SPARQL)
 
 
 def state() -> AppState:

@@ -1,0 +1,99 @@
+"""Dereferenceable URIs (DESIGN §4): ``/id/…`` answers 303 See Other to ``/doc/…``; documents are negotiated.
+
+Precedence: extension (``/doc/kommune/0621.ttl``) > ``?format=`` > Accept; HTML by default. Every
+negotiated answer says ``Vary: Accept``, names its variant in ``Content-Location`` and the other
+variants in ``Link: rel="alternate"``. See https://www.w3.org/TR/cooluris/ and RFC 9110 §15.4.4.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request, url_for
+
+from plankg.config import CANONICAL_BASE
+from plankg.formats import FAMILIES, HTML, Format, choose_format
+from plankg.prefixes import PREFIXES
+from plankg.resources import PAGE_SIZE, Document, describe
+from plankg.state import state
+
+bp = Blueprint("linkeddata", __name__)
+DOCUMENT_FORMATS = FAMILIES["page"]
+
+
+@bp.route("/id/<path:path>")
+def identifier(path: str) -> Response:
+    """The thing itself cannot be sent: 303 See Other to the document about it (Cool URIs §4.3)."""
+    target = url_for("linkeddata.document", path=path)
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    return Response(status=303, headers={"Location": target, "Vary": "Accept"})
+
+
+def _split_extension(path: str) -> tuple[str, str | None]:
+    stem, dot, extension = path.rpartition(".")
+    if dot and "/" not in extension and any(f.extension == extension for f in DOCUMENT_FORMATS):
+        return stem, extension
+    return path, None
+
+
+@bp.route("/doc/<path:path>")
+def document(path: str) -> Response:
+    """The document about ``/id/{path}``, negotiated."""
+    resource_path, extension = _split_extension(path)
+    iri = f"{state().config.base_uri}id/{resource_path}"
+    return _negotiated(iri, extension, url_for("linkeddata.document", path=resource_path))
+
+
+@bp.route("/def/<path:path>")
+def vocabulary(path: str) -> Response:
+    """A vocabulary, code-list or shapes term (``/def/…`` IRIs stay canonical whatever the base)."""
+    resource_path, extension = _split_extension(path)
+    iri = f"{CANONICAL_BASE}def/{resource_path}"
+    return _negotiated(iri, extension, url_for("linkeddata.vocabulary", path=resource_path))
+
+
+def _negotiated(iri: str, extension: str | None, base: str) -> Response:
+    """The document of ``iri`` in the negotiated format; ``base`` is its path without extension."""
+    chosen = choose_format(extension, request.args.get("format"), request.headers.get("Accept"), "page")
+    app_state = state()
+    page = max(0, request.args.get("page", 0, type=int) or 0)
+    found = describe(app_state.store, iri, page)
+    if found is None:
+        return _not_found(iri, chosen)
+    etag = hashlib.sha256(f"{app_state.prepared.version}\n{iri}\n{page}\n{chosen.media_type}".encode()).hexdigest()[:32]
+    if etag in request.if_none_match:
+        return Response(status=304, headers={"ETag": f'"{etag}"', "Vary": "Accept"})
+    body = _render(found, chosen, base)
+    response = Response(body, content_type=chosen.content_type)
+    response.headers["Vary"] = "Accept"
+    response.headers["Content-Location"] = f"{base}.{chosen.extension}"
+    response.headers["ETag"] = f'"{etag}"'
+    response.headers["Cache-Control"] = "public, max-age=300"
+    links = [
+        f'<{base}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in DOCUMENT_FORMATS if f is not chosen
+    ]
+    if found.has_next:
+        links.append(f'<{base}?page={page + 1}>; rel="next"')
+    response.headers["Link"] = ", ".join(links)
+    return response
+
+
+def _render(found: Document, chosen: Format, base: str) -> bytes:
+    if chosen is HTML:
+        return render_template(
+            "resource.html", document=found, base=base, formats=DOCUMENT_FORMATS[1:], page_size=PAGE_SIZE
+        ).encode("utf-8")
+    if chosen.datasets:
+        return ox.serialize(found.quads, format=chosen.rdf, prefixes=PREFIXES) or b""
+    triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in found.quads))
+    return ox.serialize(triples, format=chosen.rdf, prefixes=PREFIXES) or b""
+
+
+def _not_found(iri: str, chosen: Format) -> Response:
+    if chosen is HTML:
+        return Response(render_template("not_found.html", iri=iri), status=404, content_type=HTML.content_type)
+    return Response(
+        f"404 Not Found\n\nplankg holds nothing about <{iri}>.\n", status=404, content_type="text/plain; charset=utf-8"
+    )

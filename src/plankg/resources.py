@@ -1,0 +1,89 @@
+"""Resource documents: what one URI's document holds (DESIGN §4, W3C "Cool URIs for the Semantic Web").
+
+A document holds the resource's own triples; the nodes that hang from it (its sub-resources by URI
+pattern: territory, geometry, posts, memberships, intervals, units…); the incoming links; and the
+labels of every resource it mentions — each as a quad, so that the graph says where the fact comes
+from. Incoming links are paged (``PAGE_SIZE`` a page), never cut silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+PAGE_SIZE = 500
+LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
+#: How deep sub-resources are followed (kommune → omraade → geometri; samarbejde → medlemskab → periode → instant).
+DEPTH = 4
+
+
+@dataclass(frozen=True)
+class Document:
+    """The quads of one resource document, and how many incoming links there are in all."""
+
+    iri: str
+    quads: list[ox.Quad]
+    incoming_total: int
+    page: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.incoming_total > (self.page + 1) * PAGE_SIZE
+
+
+def _quads_about(store: ox.Store, subject: ox.NamedNode) -> list[ox.Quad]:
+    return [
+        q for q in store.quads_for_pattern(subject, None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph)
+    ]
+
+
+def describe(store: ox.Store, iri: str, page: int = 0) -> Document | None:
+    """The document of ``iri``, or None when the store says nothing about it."""
+    node = ox.NamedNode(iri)
+    quads = _quads_about(store, node)
+    seen = {iri}
+    frontier = [node]
+    for _ in range(DEPTH):
+        children = {
+            q.object.value
+            for q in quads
+            if isinstance(q.object, ox.NamedNode)
+            and q.object.value.startswith(iri + "/")
+            and q.object.value not in seen
+        }
+        frontier = [ox.NamedNode(c) for c in sorted(children)]
+        if not frontier:
+            break
+        seen.update(children)
+        for child in frontier:
+            quads += _quads_about(store, child)
+    seen_nodes = {ox.NamedNode(value) for value in seen}
+    incoming = [
+        q
+        for target in sorted(seen)
+        for q in store.quads_for_pattern(None, None, ox.NamedNode(target), None)
+        if not isinstance(q.graph_name, ox.DefaultGraph) and q.subject not in seen_nodes
+    ]
+    incoming_total = len(incoming)
+    incoming = sorted(incoming, key=lambda q: (str(q.subject), q.predicate.value, str(q.graph_name)))
+    incoming = incoming[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    if not quads and not incoming:
+        return None
+    quads += incoming
+    quads += _labels(store, quads)
+    return Document(iri, list(dict.fromkeys(quads)), incoming_total, page)
+
+
+def _labels(store: ox.Store, quads: list[ox.Quad]) -> list[ox.Quad]:
+    """Labels of every IRI the document mentions, with the graphs they come from."""
+    mentioned = {t.value for q in quads for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)}
+    labels = []
+    for value in sorted(mentioned):
+        for predicate in LABELS:
+            labels += [
+                q
+                for q in store.quads_for_pattern(ox.NamedNode(value), ox.NamedNode(predicate), None, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph)
+            ]
+    return labels

@@ -1,0 +1,113 @@
+"""Dereferenceable URIs: 303 from /id/ to /doc/, negotiated documents with their sources."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+KOLDING = "https://w3id.org/plankg/id/kommune/0621"
+TREKANT = "https://w3id.org/plankg/id/samarbejde/trekantomraadet"
+RDF_EXTENSIONS = {
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "nt": "application/n-triples",
+    "trig": "application/trig",
+    "nq": "application/n-quads",
+}
+
+
+def test_an_id_uri_answers_303_to_its_document(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/id/kommune/0621", headers={"Accept": "text/turtle"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/doc/kommune/0621")
+
+
+def parse(response) -> set[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, object]]:  # type: ignore[no-untyped-def]
+    fmt = ox.RdfFormat.from_media_type(response.mimetype)
+    return {(q.subject, q.predicate, q.object) for q in ox.parse(response.data, format=fmt)}
+
+
+@pytest.mark.parametrize("extension", list(RDF_EXTENSIONS))
+def test_the_document_in_every_format_by_extension_accept_and_format(client, extension: str) -> None:  # type: ignore[no-untyped-def]
+    media = RDF_EXTENSIONS[extension]
+    by_extension = client.get(f"/doc/kommune/0621.{extension}", headers={"Accept": "text/html"})
+    by_accept = client.get("/doc/kommune/0621", headers={"Accept": media})
+    assert by_extension.mimetype == by_accept.mimetype == media
+    assert by_accept.headers["Content-Location"] == f"/doc/kommune/0621.{extension}"
+    assert by_accept.headers["Vary"] == "Accept"
+    triples = parse(by_extension)
+    assert triples == parse(by_accept)
+    code = ox.NamedNode("http://www.w3.org/ns/org#identifier")
+    assert (
+        ox.NamedNode(KOLDING),
+        code,
+        ox.Literal("0621", datatype=ox.NamedNode("https://w3id.org/plankg/def/core/MunicipalityCode")),
+    ) in triples
+
+
+def test_links_name_every_other_variant(client) -> None:  # type: ignore[no-untyped-def]
+    links = client.get("/doc/kommune/0621.ttl").headers["Link"]
+    for extension in ("html", "jsonld", "rdf", "nt", "trig", "nq"):
+        assert f'</doc/kommune/0621.{extension}>; rel="alternate"' in links
+    assert "0621.ttl>" not in links
+
+
+def test_html_is_the_default_and_escapes_literals(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/doc/kommune/0621")
+    assert response.mimetype == "text/html"
+    assert b"Kolding" in response.data and b'rel="alternate"' in response.data
+
+
+def test_the_document_holds_sub_resources_incoming_links_and_labels(client) -> None:  # type: ignore[no-untyped-def]
+    triples = parse(client.get("/doc/kommune/0621.nt"))
+    subjects = {s.value for s, _, _ in triples}  # type: ignore[union-attr]
+    assert {KOLDING + "/omraade", KOLDING + "/omraade/geometri", KOLDING + "/post/borgmester"} <= subjects
+    has_member = ox.NamedNode("http://www.w3.org/ns/org#hasMember")
+    assert (ox.NamedNode(TREKANT), has_member, ox.NamedNode(KOLDING)) in triples  # its cooperation
+    board = ox.NamedNode(TREKANT + "/bestyrelse")
+    assert (board, has_member, ox.NamedNode(KOLDING + "/post/borgmester")) in triples  # its board seat
+    label = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+    assert (ox.NamedNode(TREKANT), label, ox.Literal("Trekantområdet", language="da")) in triples
+
+
+def test_each_fact_keeps_its_source_graph_in_trig(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/doc/samarbejde/trekantomraadet.trig")
+    quads = list(ox.parse(response.data, format=ox.RdfFormat.TRIG))
+    graphs = {
+        q.graph_name.value
+        for q in quads
+        if q.predicate.value == "http://www.w3.org/ns/org#hasMember"  # type: ignore[union-attr]
+        and q.object.value == KOLDING
+    }  # type: ignore[union-attr]
+    assert graphs == {
+        "https://w3id.org/plankg/graph/kilde/plan09-2009-12-02",
+        "https://w3id.org/plankg/graph/kilde/trekantomraadet-om",
+    }
+
+
+def test_vocabulary_terms_answer_too(client) -> None:  # type: ignore[no-untyped-def]
+    triples = parse(client.get("/def/core/Municipality", headers={"Accept": "text/turtle"}))
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    municipality = ox.NamedNode("https://w3id.org/plankg/def/core/Municipality")
+    assert (municipality, label, ox.Literal("Kommune", language="da")) in triples
+
+
+def test_unknown_uris_get_404_for_people_and_machines(client) -> None:  # type: ignore[no-untyped-def]
+    machine = client.get("/doc/kommune/9999", headers={"Accept": "text/turtle"})
+    assert machine.status_code == 404 and machine.mimetype == "text/plain"
+    person = client.get("/doc/kommune/9999")
+    assert person.status_code == 404 and person.mimetype == "text/html"
+
+
+def test_406_lists_the_formats_and_head_has_no_body(client) -> None:  # type: ignore[no-untyped-def]
+    refused = client.get("/doc/kommune/0621", headers={"Accept": "image/png"})
+    assert refused.status_code == 406 and b"text/turtle" in refused.data
+    head = client.head("/doc/kommune/0621.ttl")
+    assert head.status_code == 200 and head.data == b"" and int(head.headers["Content-Length"]) > 0
+
+
+def test_etag_and_conditional_get(client) -> None:  # type: ignore[no-untyped-def]
+    etag = client.get("/doc/kommune/0621.ttl").headers["ETag"]
+    assert client.get("/doc/kommune/0621.ttl", headers={"If-None-Match": etag}).status_code == 304
+    assert client.get("/doc/kommune/0621.nt").headers["ETag"] != etag
