@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 
 from plankg.cli import main
@@ -28,6 +30,6 @@ def test_every_command_is_in_the_readme() -> None:
 
 
 def test_every_route_is_in_the_readme(app) -> None:  # type: ignore[no-untyped-def]
-    rules = {rule.rule.replace("<path:path>", "…") for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    rules = {re.sub(r"<[^>]+>", "…", rule.rule) for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
     assert {"/sparql", "/-/health", "/-/version", "/-/config"} <= rules
     assert [r for r in rules if f"`{r}`" not in README] == []

@@ -111,3 +111,40 @@ def test_etag_and_conditional_get(client) -> None:  # type: ignore[no-untyped-de
     etag = client.get("/doc/kommune/0621.ttl").headers["ETag"]
     assert client.get("/doc/kommune/0621.ttl", headers={"If-None-Match": etag}).status_code == 304
     assert client.get("/doc/kommune/0621.nt").headers["ETag"] != etag
+
+
+def test_the_dataset_description_is_negotiated(client, project_loaded) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/data/plankg", headers={"Accept": "text/turtle"})
+    assert response.mimetype == "text/turtle"
+    triples = parse(response)
+    dataset = ox.NamedNode("https://w3id.org/plankg/data/plankg")
+    void_triples = ox.NamedNode("http://rdfs.org/ns/void#triples")
+    counts = [o for s, p, o in triples if s == dataset and p == void_triples]
+    union = {(q.subject, q.predicate, q.object) for q in project_loaded.quads}
+    assert counts == [ox.Literal(str(len(union)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))]
+    assert client.get("/data/plankg").mimetype == "text/html"
+
+
+@pytest.mark.parametrize("extension", ["trig", "nq", "ttl", "jsonld"])
+def test_the_dumps_hold_the_data(client, project_loaded, extension: str) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(f"/data/plankg.{extension}")
+    assert response.status_code == 200
+    fmt = ox.RdfFormat.from_media_type(response.mimetype)
+    parsed = list(ox.parse(response.data, format=fmt))
+    ground = {
+        (q.subject, q.predicate, q.object)
+        for q in parsed
+        if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
+    }
+    expected = {
+        (q.subject, q.predicate, q.object)
+        for q in project_loaded.quads
+        if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
+    }
+    assert ground == expected
+    response.close()
+
+
+def test_the_jsonld_context_is_served(client) -> None:  # type: ignore[no-untyped-def]
+    context = client.get("/data/context.jsonld").get_json()
+    assert context["@context"]["org"] == "http://www.w3.org/ns/org#"

@@ -151,6 +151,9 @@ def test_base_uri_rewrites_the_served_iris(tmp_path: Path) -> None:
         assert status == 200  # urllib followed the 303
         triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
         assert any(t.subject.value == region for t in triples)
+        status, _, body = get(server, "/data/plankg.nq")
+        subjects = {q.subject.value for q in ox.parse(body, format=ox.RdfFormat.N_QUADS)}  # type: ignore[union-attr]
+        assert region in subjects and not any(s.startswith("https://w3id.org/plankg/id/") for s in subjects)
     finally:
         server.stop()
 

@@ -22,6 +22,7 @@ class AppState:
     held_graphs: frozenset[str]
     union_triples: int
     store: ox.Store  # read-only, for resource documents (bounded lookups, no user SPARQL)
+    description: list[ox.Triple]  # the dataset description, under the configured base
 
 
 def state() -> AppState:

@@ -1,0 +1,104 @@
+"""The dataset under ``/data/``: its description (DCAT-AP + VoID), the dumps, the JSON-LD context."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request, send_file, url_for
+
+from plankg import project
+from plankg.config import CANONICAL_BASE
+from plankg.formats import HTML, choose_format
+from plankg.prefixes import PREFIXES
+from plankg.serving import rewrite_iri
+from plankg.state import state
+
+bp = Blueprint("dumps", __name__)
+DUMPS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+    "ttl": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+_lock = threading.Lock()
+
+
+def description_triples(build_dir: Path, base: str) -> list[ox.Triple]:
+    """The build's void.ttl with its IRIs under ``base`` (read once, when the app starts)."""
+
+    def term(t: Any) -> Any:
+        return ox.NamedNode(rewrite_iri(t.value, base)) if isinstance(t, ox.NamedNode) else t
+
+    return [
+        ox.Triple(term(q.subject), term(q.predicate), term(q.object))
+        for q in ox.parse(path=build_dir / "void.ttl", format=ox.RdfFormat.TURTLE)
+    ]
+
+
+@bp.route("/data/plankg")
+def dataset() -> Response:
+    """The dataset description, negotiated (the dumps have the extensions)."""
+    chosen = choose_format(None, request.args.get("format"), request.headers.get("Accept"), "page")
+    triples = state().description
+    if chosen is HTML:
+        body = render_template("dataset.html", dumps=list(DUMPS), triples=triples).encode("utf-8")
+    else:
+        body = ox.serialize(triples, format=chosen.rdf, prefixes=PREFIXES) or b""
+    response = Response(body, content_type=chosen.content_type)
+    response.headers["Vary"] = "Accept"
+    response.headers["Content-Location"] = f"{url_for('dumps.dataset')}?format={chosen.name}"
+    return response
+
+
+@bp.route("/data/plankg.<extension>")
+def dump(extension: str) -> Response:
+    """A whole-dataset dump; under another base than the canonical one it is written from the store once."""
+    if extension not in DUMPS:
+        return Response(
+            f"404 Not Found\n\nno dump .{extension}; there are: {', '.join(DUMPS)}\n",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    app_state = state()
+    if app_state.config.base_uri == CANONICAL_BASE:
+        path = app_state.prepared.build_dir / f"plankg.{extension}"
+    else:
+        path = _rewritten_dump(app_state.prepared.store_path.parent / "dumps", extension)
+    response = send_file(path, mimetype=_media_type(extension), etag=True, conditional=True, max_age=3600)
+    response.headers["Content-Type"] = _media_type(extension)
+    return response
+
+
+def _media_type(extension: str) -> str:
+    return DUMPS[extension].media_type + ("; charset=utf-8" if extension in ("ttl", "jsonld") else "")
+
+
+def _rewritten_dump(folder: Path, extension: str) -> Path:
+    target = folder / f"plankg.{extension}"
+    with _lock:
+        if not target.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            store = state().store
+            quads = [
+                q
+                for q in store.quads_for_pattern(None, None, None, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph)
+            ]
+            staging = target.with_suffix(".tmp")
+            if DUMPS[extension].supports_datasets:
+                ox.serialize(quads, staging, DUMPS[extension], prefixes=PREFIXES)
+            else:
+                triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
+                ox.serialize(triples, staging, DUMPS[extension], prefixes=PREFIXES)
+            staging.replace(target)
+    return target
+
+
+@bp.route("/data/context.jsonld")
+def context() -> Response:
+    """plankg's JSON-LD context (never fetched from elsewhere)."""
+    return Response(json.dumps(project.jsonld_context(), indent=1), content_type="application/ld+json; charset=utf-8")
