@@ -148,3 +148,37 @@ def test_the_dumps_hold_the_data(client, project_loaded, extension: str) -> None
 def test_the_jsonld_context_is_served(client) -> None:  # type: ignore[no-untyped-def]
     context = client.get("/data/context.jsonld").get_json()
     assert context["@context"]["org"] == "http://www.w3.org/ns/org#"
+
+
+def csv_rows(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(response.data.decode("utf-8"))))
+
+
+def test_the_collections_list_their_members(client) -> None:  # type: ignore[no-untyped-def]
+    for slug, expected in (("kommune", 98), ("region", 5), ("samarbejde", 2)):
+        assert client.get(f"/id/{slug}").status_code == 303
+        triples = parse(client.get(f"/doc/{slug}.nt"))
+        members = {o for _, p, o in triples if p == ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#member")}
+        assert len(members) == expected, slug
+
+
+def test_the_municipality_table_as_csv(client) -> None:  # type: ignore[no-untyped-def]
+    import csv
+
+    from plankg import project
+
+    rows = csv_rows(client.get("/doc/kommune", headers={"Accept": "text/csv"}))
+    with (project.data_dir() / "registry" / "municipalities.csv").open(encoding="utf-8") as handle:
+        registry = {r["kode"]: (r["navn"], r["regionskode"], r["dagi_id"]) for r in csv.DictReader(handle)}
+    assert {r["kode"]: (r["navn"], r["regionskode"], r["dagi_id"]) for r in rows} == registry
+
+
+def test_a_cooperations_members_with_dates_as_csv(client) -> None:  # type: ignore[no-untyped-def]
+    rows = csv_rows(client.get("/doc/samarbejde/trekantomraadet.csv"))
+    by_name = {r["kommune"]: r for r in rows}
+    assert by_name["Haderslev"]["fra"] == "2016-01" and by_name["Billund"]["paa_dato"] == "2009-12-02"
+    assert len(by_name) == 7
+    assert client.get("/doc/kommune/0621.csv").status_code == 406

@@ -65,6 +65,7 @@ FAMILIES: dict[str, tuple[Format, ...]] = {
     "graph": RDF_FORMATS,
     "dataset": (RDF_FORMATS[4], RDF_FORMATS[5], RDF_FORMATS[1], *RDF_FORMATS[:1], *RDF_FORMATS[2:4]),
     "page": (HTML, *RDF_FORMATS),
+    "collection": (HTML, *RDF_FORMATS, Format("table", "csv", "text/csv", ())),
     "results-page": (*RESULT_FORMATS, HTML),
 }
 

@@ -12,8 +12,9 @@ import hashlib
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, url_for
 
+from plankg.collections import collection_csv, collection_name, collection_quads
 from plankg.config import CANONICAL_BASE
-from plankg.formats import FAMILIES, HTML, Format, choose_format
+from plankg.formats import FAMILIES, HTML, Format, NotAcceptable, choose_format
 from plankg.prefixes import PREFIXES
 from plankg.resources import PAGE_SIZE, Document, describe
 from plankg.state import state
@@ -31,19 +32,51 @@ def identifier(path: str) -> Response:
     return Response(status=303, headers={"Location": target, "Vary": "Accept"})
 
 
-def _split_extension(path: str) -> tuple[str, str | None]:
+def _split_extension(path: str, formats: tuple[Format, ...] = DOCUMENT_FORMATS) -> tuple[str, str | None]:
     stem, dot, extension = path.rpartition(".")
-    if dot and "/" not in extension and any(f.extension == extension for f in DOCUMENT_FORMATS):
+    if dot and "/" not in extension and any(f.extension == extension for f in formats):
         return stem, extension
     return path, None
 
 
 @bp.route("/doc/<path:path>")
 def document(path: str) -> Response:
-    """The document about ``/id/{path}``, negotiated."""
-    resource_path, extension = _split_extension(path)
+    """The document about ``/id/{path}``, negotiated; the collections also as CSV tables."""
+    resource_path, extension = _split_extension(path, FAMILIES["collection"])
     iri = f"{state().config.base_uri}id/{resource_path}"
-    return _negotiated(iri, extension, url_for("linkeddata.document", path=resource_path))
+    base = url_for("linkeddata.document", path=resource_path)
+    slug = collection_name(iri, state().config.base_uri)
+    if slug is not None:
+        return _collection(iri, slug, extension, base)
+    if extension == "csv" or request.args.get("format") == "csv":
+        cooperation = resource_path.startswith("samarbejde/") and resource_path.count("/") == 1
+        if not cooperation or describe(state().store, iri) is None:
+            raise NotAcceptable(DOCUMENT_FORMATS, "CSV (tables are offered for the collections and the cooperations)")
+        return Response(
+            collection_csv(state().store, "samarbejde", iri),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Location": f"{base}.csv"},
+        )
+    return _negotiated(iri, extension, base)
+
+
+def _collection(iri: str, slug: str, extension: str | None, base: str) -> Response:
+    chosen = choose_format(extension, request.args.get("format"), request.headers.get("Accept"), "collection")
+    store = state().store
+    if chosen.extension == "csv":
+        body = collection_csv(store, slug)
+    else:
+        found = Document(iri, collection_quads(store, iri, slug), 0, 0)
+        body = _render(found, chosen, base)
+    response = Response(body, content_type=chosen.content_type)
+    response.headers["Vary"] = "Accept"
+    response.headers["Content-Location"] = f"{base}.{chosen.extension}"
+    response.headers["Link"] = ", ".join(
+        f'<{base}.{f.extension}>; rel="alternate"; type="{f.media_type}"'
+        for f in FAMILIES["collection"]
+        if f is not chosen
+    )
+    return response
 
 
 @bp.route("/def/<path:path>")
