@@ -182,3 +182,10 @@ def test_a_cooperations_members_with_dates_as_csv(client) -> None:  # type: igno
     assert by_name["Haderslev"]["fra"] == "2016-01" and by_name["Billund"]["paa_dato"] == "2009-12-02"
     assert len(by_name) == 7
     assert client.get("/doc/kommune/0621.csv").status_code == 406
+
+
+def test_well_known_void_and_last_modified(client) -> None:  # type: ignore[no-untyped-def]
+    found = client.get("/.well-known/void")
+    assert found.status_code == 303 and found.headers["Location"].endswith("/data/plankg")
+    document = client.get("/doc/kommune/0621.ttl")
+    assert document.last_modified is not None

@@ -39,6 +39,12 @@ def description_triples(build_dir: Path, base: str) -> list[ox.Triple]:
     ]
 
 
+@bp.route("/.well-known/void")
+def well_known_void() -> Response:
+    """The VoID well-known location (VoID §7.2) points at the dataset description."""
+    return Response(status=303, headers={"Location": url_for("dumps.dataset"), "Vary": "Accept"})
+
+
 @bp.route("/data/plankg")
 def dataset() -> Response:
     """The dataset description, negotiated (the dumps have the extensions)."""

@@ -8,6 +8,7 @@ variants in ``Link: rel="alternate"``. See https://www.w3.org/TR/cooluris/ and R
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, url_for
@@ -104,6 +105,7 @@ def _negotiated(iri: str, extension: str | None, base: str) -> Response:
     response.headers["Content-Location"] = f"{base}.{chosen.extension}"
     response.headers["ETag"] = f'"{etag}"'
     response.headers["Cache-Control"] = "public, max-age=300"
+    response.last_modified = _built_at()
     links = [
         f'<{base}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in DOCUMENT_FORMATS if f is not chosen
     ]
@@ -111,6 +113,11 @@ def _negotiated(iri: str, extension: str | None, base: str) -> Response:
         links.append(f'<{base}?page={page + 1}>; rel="next"')
     response.headers["Link"] = ", ".join(links)
     return response
+
+
+def _built_at() -> datetime:
+    """When the served data were built: the documents' Last-Modified."""
+    return datetime.strptime(state().prepared.built_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 def _render(found: Document, chosen: Format, base: str) -> bytes:
