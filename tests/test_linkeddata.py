@@ -189,3 +189,54 @@ def test_well_known_void_and_last_modified(client) -> None:  # type: ignore[no-u
     assert found.status_code == 303 and found.headers["Location"].endswith("/data/plankg")
     document = client.get("/doc/kommune/0621.ttl")
     assert document.last_modified is not None
+
+
+def test_gzipped_dumps_sitemap_and_favicon(client) -> None:  # type: ignore[no-untyped-def]
+    import gzip
+    import xml.etree.ElementTree as ET
+
+    plain = client.get("/data/plankg.nq")
+    packed = client.get("/data/plankg.nq.gz")
+    assert packed.mimetype == "application/gzip" and gzip.decompress(packed.data) == plain.data
+    plain.close()
+    packed.close()
+    sitemap = ET.fromstring(client.get("/sitemap.xml").data)
+    locations = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "http://localhost/doc/kommune/0621" in locations and len(locations) >= 1 + 3 + 98 + 5 + 2
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
+    icon.close()
+
+
+def test_the_jsonld_document_expands_with_pyld(client) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from pyld import jsonld
+
+    document = json.loads(client.get("/doc/kommune/0621.jsonld").data)
+    expanded = jsonld.expand(document)  # no remote context: nothing is fetched
+    ids = {node.get("@id") for graph in expanded for node in graph.get("@graph", [graph])}
+    assert KOLDING in ids
+
+
+def test_hostile_literals_are_shown_as_text(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from plankg.app import create_app
+
+    from .conftest import TEST_DATA
+
+    hostile = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    data = tmp_path / "hostile.ttl"
+    text = (TEST_DATA / "valid" / "minimal.ttl").read_text("utf-8")
+    data.write_text(
+        text.replace('skos:prefLabel "Aby"@da', f'skos:prefLabel "{hostile.replace(chr(34), chr(92) + chr(34))}"@da'),
+        "utf-8",
+    )
+    app = create_app({"cache_dir": tmp_path / "cache", "data": [data]})
+    try:
+        client = app.test_client()
+        for path in ("/doc/kommune/9901", "/doc/kommune", "/doc/samarbejde/test"):
+            page = client.get(path).data.decode("utf-8")
+            assert "<script>alert" not in page and "<img src=x" not in page, path
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, path
+    finally:
+        app.extensions["plankg"].pool.close()

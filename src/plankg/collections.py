@@ -11,6 +11,8 @@ import io
 
 import pyoxigraph as ox
 
+from plankg.resources import asserted
+
 COLLECTIONS = {
     "kommune": ("https://w3id.org/plankg/def/core/Municipality", "Kommuner", "Municipalities"),
     "region": ("https://w3id.org/plankg/def/core/Region", "Regioner", "Regions"),
@@ -77,11 +79,7 @@ def collection_quads(store: ox.Store, iri: str, slug: str) -> list[ox.Quad]:
     ]
     quads += [ox.Quad(node, RDFS_MEMBER, member) for member in members]
     for member in members:
-        quads += [
-            q
-            for q in store.quads_for_pattern(member, LABEL, None, None)
-            if not isinstance(q.graph_name, ox.DefaultGraph)
-        ]
+        quads += asserted(list(store.quads_for_pattern(member, LABEL, None, None)))
     return quads
 
 

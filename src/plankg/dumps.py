@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import shutil
 import threading
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, send_file, url_for
@@ -61,8 +64,9 @@ def dataset() -> Response:
 
 
 @bp.route("/data/plankg.<extension>")
+@bp.route("/data/plankg.<extension>.gz")
 def dump(extension: str) -> Response:
-    """A whole-dataset dump; under another base than the canonical one it is written from the store once."""
+    """A whole-dataset dump (also gzipped); under another base it is written from the store once."""
     if extension not in DUMPS:
         return Response(
             f"404 Not Found\n\nno dump .{extension}; there are: {', '.join(DUMPS)}\n",
@@ -74,9 +78,47 @@ def dump(extension: str) -> Response:
         path = app_state.prepared.build_dir / f"plankg.{extension}"
     else:
         path = _rewritten_dump(app_state.prepared.store_path.parent / "dumps", extension)
+    if request.path.endswith(".gz"):
+        return send_file(_gzipped(path), mimetype="application/gzip", etag=True, conditional=True, max_age=3600)
     response = send_file(path, mimetype=_media_type(extension), etag=True, conditional=True, max_age=3600)
     response.headers["Content-Type"] = _media_type(extension)
     return response
+
+
+def _gzipped(path: Path) -> Path:
+    """``path`` gzipped beside it, written once (atomically)."""
+    target = path.with_name(path.name + ".gz")
+    with _lock:
+        if not target.exists():
+            staging = target.with_suffix(".tmp")
+            with path.open("rb") as source, gzip.open(staging, "wb") as sink:
+                shutil.copyfileobj(source, sink)
+            staging.replace(target)
+    return target
+
+
+@bp.route("/sitemap.xml")
+def sitemap() -> Response:
+    """Every document a search engine may want: the dataset, the collections and their members."""
+    from plankg.collections import COLLECTIONS, RDFS_MEMBER, collection_quads
+
+    root = request.host_url.rstrip("/")
+    base = state().config.base_uri + "id/"
+    paths = [url_for("dumps.dataset")]
+    for slug in COLLECTIONS:
+        paths.append(url_for("linkeddata.document", path=slug))
+        quads = collection_quads(state().store, base + slug, slug)
+        members = [q.object for q in quads if q.predicate == RDFS_MEMBER and isinstance(q.object, ox.NamedNode)]
+        paths += [url_for("linkeddata.document", path=member.value[len(base) :]) for member in members]
+    urls = "".join(f"<url><loc>{escape(root + p)}</loc></url>\n" for p in paths)
+    body = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n'
+    return Response(body, content_type="application/xml; charset=utf-8")
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """The site icon (SVG, which browsers accept at this path too)."""
+    return send_file(Path(__file__).parent / "static" / "favicon.svg", mimetype="image/svg+xml", max_age=86400)
 
 
 def _media_type(extension: str) -> str:

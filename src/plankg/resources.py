@@ -32,10 +32,22 @@ class Document:
         return self.incoming_total > (self.page + 1) * PAGE_SIZE
 
 
-def _quads_about(store: ox.Store, subject: ox.NamedNode) -> list[ox.Quad]:
+def asserted(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """The quads as the data assert them.
+
+    The served default graph also holds the union of the named graphs, so a default-graph quad
+    counts only when no named graph holds the same triple (data loaded from a triple format).
+    """
+    named = {(q.subject, q.predicate, q.object) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}
     return [
-        q for q in store.quads_for_pattern(subject, None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph)
+        q
+        for q in quads
+        if not isinstance(q.graph_name, ox.DefaultGraph) or (q.subject, q.predicate, q.object) not in named
     ]
+
+
+def _quads_about(store: ox.Store, subject: ox.NamedNode) -> list[ox.Quad]:
+    return asserted(list(store.quads_for_pattern(subject, None, None, None)))
 
 
 def describe(store: ox.Store, iri: str, page: int = 0) -> Document | None:
@@ -62,8 +74,8 @@ def describe(store: ox.Store, iri: str, page: int = 0) -> Document | None:
     incoming = [
         q
         for target in sorted(seen)
-        for q in store.quads_for_pattern(None, None, ox.NamedNode(target), None)
-        if not isinstance(q.graph_name, ox.DefaultGraph) and q.subject not in seen_nodes
+        for q in asserted(list(store.quads_for_pattern(None, None, ox.NamedNode(target), None)))
+        if q.subject not in seen_nodes
     ]
     incoming_total = len(incoming)
     incoming = sorted(incoming, key=lambda q: (str(q.subject), q.predicate.value, str(q.graph_name)))
@@ -81,9 +93,5 @@ def _labels(store: ox.Store, quads: list[ox.Quad]) -> list[ox.Quad]:
     labels = []
     for value in sorted(mentioned):
         for predicate in LABELS:
-            labels += [
-                q
-                for q in store.quads_for_pattern(ox.NamedNode(value), ox.NamedNode(predicate), None, None)
-                if not isinstance(q.graph_name, ox.DefaultGraph)
-            ]
+            labels += asserted(list(store.quads_for_pattern(ox.NamedNode(value), ox.NamedNode(predicate), None, None)))
     return labels
