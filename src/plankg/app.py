@@ -27,12 +27,13 @@ def create_app(settings: Config | Mapping[str, Any] | None = None, prepared: Pre
     atexit.register(pool.close)
     store = ox.Store.read_only(str(prepared.store_path))
     union_triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    from plankg import dumps, linkeddata, sparql, system
+    from plankg import dumps, linkeddata, pages, sparql, system
 
     description = dumps.description_triples(prepared.build_dir, config.base_uri)
     held = frozenset(prepared.graphs)
     app.extensions["plankg"] = AppState(config, prepared, pool, held, union_triples, store, description)
 
+    app.register_blueprint(pages.bp)
     app.register_blueprint(dumps.bp)
     app.register_blueprint(linkeddata.bp)
     app.register_blueprint(sparql.bp)

@@ -16,8 +16,9 @@ from flask import Blueprint, Response, render_template, request, url_for
 from plankg.collections import collection_csv, collection_name, collection_quads
 from plankg.config import CANONICAL_BASE
 from plankg.formats import FAMILIES, HTML, Format, NotAcceptable, choose_format
+from plankg.pages import render_document
 from plankg.prefixes import PREFIXES
-from plankg.resources import PAGE_SIZE, Document, describe
+from plankg.resources import Document, describe
 from plankg.state import state
 
 bp = Blueprint("linkeddata", __name__)
@@ -101,7 +102,7 @@ def _negotiated(iri: str, extension: str | None, base: str) -> Response:
         return Response(status=304, headers={"ETag": f'"{etag}"', "Vary": "Accept"})
     body = _render(found, chosen, base)
     response = Response(body, content_type=chosen.content_type)
-    response.headers["Vary"] = "Accept"
+    response.headers["Vary"] = "Accept, Accept-Language" if chosen is HTML else "Accept"
     response.headers["Content-Location"] = f"{base}.{chosen.extension}"
     response.headers["ETag"] = f'"{etag}"'
     response.headers["Cache-Control"] = "public, max-age=300"
@@ -122,9 +123,8 @@ def _built_at() -> datetime:
 
 def _render(found: Document, chosen: Format, base: str) -> bytes:
     if chosen is HTML:
-        return render_template(
-            "resource.html", document=found, base=base, formats=DOCUMENT_FORMATS[1:], page_size=PAGE_SIZE
-        ).encode("utf-8")
+        formats = [(f.media_type, f"{base}.{f.extension}") for f in DOCUMENT_FORMATS[1:]]
+        return render_document(found, base, formats).encode("utf-8")
     if chosen.datasets:
         return ox.serialize(found.quads, format=chosen.rdf, prefixes=PREFIXES) or b""
     triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in found.quads))

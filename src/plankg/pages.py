@@ -1,0 +1,186 @@
+"""HTML pages: Danish by default, English by ``?lang=en`` or Accept-Language; every link stays on the server."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request
+
+from plankg.config import CANONICAL_BASE
+from plankg.prefixes import PREFIXES
+from plankg.resources import LABELS, Document
+from plankg.state import state
+
+bp = Blueprint("pages", __name__)
+LANGUAGES = ("da", "en")
+
+TEXT = {
+    "da": {
+        "facts": "Oplysninger",
+        "parts": "Dele",
+        "incoming": "Henvisninger hertil",
+        "property": "egenskab",
+        "value": "værdi",
+        "source": "kilde (graf)",
+        "subject": "emne",
+        "formats": "Andre formater",
+        "next": "næste side",
+        "of": "af",
+        "links": "indgående links",
+        "home": "Forside",
+        "cooperations": "Samarbejder",
+        "municipalities": "Kommuner",
+        "regions": "Regioner",
+        "query": "SPARQL-forespørgsler",
+        "download": "Datasæt og download",
+        "language": "English",
+        "intro": "plankg udgiver viden om danske kommuners samarbejde om planstrategien som linked open data: "
+        "de 98 kommuner og 5 regioner, samarbejderne, deres medlemmer, bestyrelser og fora — "
+        "hver oplysning med sin kilde.",
+    },
+    "en": {
+        "facts": "Facts",
+        "parts": "Parts",
+        "incoming": "Links here",
+        "property": "property",
+        "value": "value",
+        "source": "source (graph)",
+        "subject": "subject",
+        "formats": "Other formats",
+        "next": "next page",
+        "of": "of",
+        "links": "incoming links",
+        "home": "Home",
+        "cooperations": "Cooperations",
+        "municipalities": "Municipalities",
+        "regions": "Regions",
+        "query": "SPARQL queries",
+        "download": "Dataset and downloads",
+        "language": "Dansk",
+        "intro": "plankg publishes what is known about Danish municipalities' cooperation on the planning "
+        "strategy as linked open data: the 98 municipalities and 5 regions, the cooperations, their "
+        "members, boards and fora — each fact with its source.",
+    },
+}
+
+
+def ui_language() -> str:
+    """``?lang=`` first, then the browser's Accept-Language; Danish by default."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(LANGUAGES) or "da"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value as shown: its text, an on-server link (if any), a language tag."""
+
+    text: str
+    href: str | None = None
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    subject: Cell
+    predicate: Cell
+    value: Cell
+    source: Cell
+
+
+class Labeller:
+    """Labels in the page's language from the document's quads, and on-server links."""
+
+    def __init__(self, quads: list[ox.Quad], lang: str) -> None:
+        self.lang = lang
+        self.labels: dict[str, dict[str | None, str]] = defaultdict(dict)
+        for q in quads:
+            if q.predicate.value in LABELS and isinstance(q.object, ox.Literal):
+                self.labels[q.subject.value].setdefault(q.object.language, q.object.value)  # type: ignore[union-attr]
+
+    def label(self, iri: str) -> str:
+        found = self.labels.get(iri, {})
+        for lang in (self.lang, "da", "en", None):
+            if lang in found:
+                return found[lang]
+        return compact(iri)
+
+    def cell(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Cell:
+        if isinstance(term, ox.Literal):
+            return Cell(term.value, lang=term.language)
+        if isinstance(term, ox.NamedNode):
+            return Cell(self.label(term.value), href=local_href(term.value))
+        return Cell(str(term))
+
+
+def compact(iri: str) -> str:
+    """A prefixed name where one fits."""
+    for prefix, namespace in PREFIXES.items():
+        local = iri[len(namespace) :]
+        if iri.startswith(namespace) and local and "/" not in local:
+            return f"{prefix}:{local}"
+    return iri
+
+
+def local_href(iri: str) -> str | None:
+    """The path of ``iri``'s page on this server, or None for an IRI served elsewhere."""
+    base = state().config.base_uri
+    for prefix, route in (
+        (base + "id/", "/doc/"),
+        (CANONICAL_BASE + "id/", "/doc/"),
+        (CANONICAL_BASE + "def/", "/def/"),
+    ):
+        if iri.startswith(prefix):
+            return route + iri[len(prefix) :]
+    return None
+
+
+def _section(q: ox.Quad, iri: str) -> str:
+    """Where a quad goes on the page: the resource's own facts, its parts, or links to it."""
+    subject = q.subject.value if isinstance(q.subject, (ox.NamedNode, ox.BlankNode)) else ""
+    target = q.object.value if isinstance(q.object, ox.NamedNode) else ""
+    if subject == iri:
+        return "facts"
+    inside = subject.startswith(iri + "/")
+    if not inside and (target == iri or target.startswith(iri + "/")):
+        return "incoming"
+    return "parts"
+
+
+def render_document(found: Document, base: str, formats: list[tuple[str, str]]) -> str:
+    """The HTML page of a resource document."""
+    lang = ui_language()
+    names = Labeller(found.quads, lang)
+    sections: dict[str, list[Row]] = {"facts": [], "parts": [], "incoming": []}
+    for q in found.quads:
+        section = _section(q, found.iri)
+        if q.predicate.value in LABELS and section != "facts":
+            continue  # labels of mentioned resources are used as link texts, not listed
+        graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+        predicate = Cell(names.label(q.predicate.value), href=local_href(q.predicate.value))
+        sections[section].append(Row(names.cell(q.subject), predicate, names.cell(q.object), Cell(compact(graph))))
+    return render_template(
+        "resource.html",
+        title=names.label(found.iri),
+        iri=found.iri,
+        sections=sections,
+        text=TEXT[lang],
+        lang=lang,
+        document=found,
+        base=base,
+        formats=formats,
+    )
+
+
+@bp.route("/")
+def front() -> Response:
+    """The front page: what the data are, and the way to everything."""
+    lang = ui_language()
+    response = Response(
+        render_template("front.html", text=TEXT[lang], lang=lang), content_type="text/html; charset=utf-8"
+    )
+    response.headers["Vary"] = "Accept-Language"
+    return response

@@ -1,0 +1,71 @@
+"""HTML pages: Danish by default, English on request, every link on the server."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+
+class Page(HTMLParser):
+    """The links, headings and text of a page."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.text: list[str] = []
+        self.lang: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "a" and values.get("href"):
+            self.links.append(values["href"] or "")
+        if tag == "html":
+            self.lang = values.get("lang")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    @property
+    def words(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+def page(client, path: str, **headers: str) -> Page:  # type: ignore[no-untyped-def]
+    response = client.get(path, headers=headers)
+    assert response.status_code == 200 and response.mimetype == "text/html", path
+    return Page(response.data.decode("utf-8"))
+
+
+def test_the_front_page_leads_to_everything_in_both_languages(client) -> None:  # type: ignore[no-untyped-def]
+    danish = page(client, "/")
+    assert danish.lang == "da" and "Samarbejder" in danish.words and "Kommuner" in danish.words
+    for target in ("/doc/samarbejde", "/doc/kommune", "/doc/region", "/sparql", "/data/plankg"):
+        assert any(link.startswith(target) for link in danish.links), target
+    english = page(client, "/", **{"Accept-Language": "en-GB,en;q=0.9"})
+    assert english.lang == "en" and "Cooperations" in english.words
+    assert page(client, "/?lang=en").lang == "en"
+
+
+def test_a_cooperation_page_in_danish_and_english(client) -> None:  # type: ignore[no-untyped-def]
+    danish = page(client, "/doc/samarbejde/trekantomraadet")
+    assert "Trekantområdet" in danish.words and "Oplysninger" in danish.words
+    assert "Trekantområdets bestyrelse" in danish.words and "Kolding" in danish.words
+    english = page(client, "/doc/samarbejde/trekantomraadet?lang=en")
+    assert "Facts" in english.words and "Board of Trekantområdet" in english.words
+
+
+def test_every_link_stays_on_the_server(client) -> None:  # type: ignore[no-untyped-def]
+    for path in ("/", "/doc/kommune/0621", "/doc/samarbejde/vestegnssamarbejdet?lang=en", "/doc/kommune"):
+        links = page(client, path).links
+        assert links and all(link.startswith(("/", "?")) for link in links), path
+
+
+def test_following_links_from_a_cooperation_to_a_member(client) -> None:  # type: ignore[no-untyped-def]
+    cooperation = page(client, "/doc/samarbejde/trekantomraadet?lang=en")
+    kolding = next(link for link in cooperation.links if link.startswith("/doc/kommune/0621?"))
+    municipality = page(client, kolding)
+    assert municipality.lang == "en" and "Kolding" in municipality.words
+
+
+def test_html_answers_vary_by_language(client) -> None:  # type: ignore[no-untyped-def]
+    assert "Accept-Language" in client.get("/doc/kommune/0621").headers["Vary"]
