@@ -240,3 +240,32 @@ def test_hostile_literals_are_shown_as_text(tmp_path) -> None:  # type: ignore[n
             assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, path
     finally:
         app.extensions["plankg"].pool.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "kommune/0621",
+        "region/1083",
+        "samarbejde/vestegnssamarbejdet",
+        "samarbejde/vestegnssamarbejdet/forum/trafik",
+        "samarbejde/trekantomraadet/medlemskab/0510",
+        "samarbejde/trekantomraadet/bestyrelse/medlemskab/0621",
+        "kilde/plan09-2009-12-02",
+        "organisation/plan09",
+        "undersoegelse/plan09-rundspoerge",
+        "kommune/0621/post/borgmester",
+    ],
+)
+def test_every_kind_of_resource_dereferences(client, path: str) -> None:  # type: ignore[no-untyped-def]
+    found = client.get(f"/id/{path}", headers={"Accept": "application/n-triples"})
+    assert found.status_code == 303
+    document = client.get(found.headers["Location"], headers={"Accept": "application/n-triples"})
+    subjects = {s.value for s, _, _ in parse(document)}  # type: ignore[union-attr]
+    assert f"https://w3id.org/plankg/id/{path}" in subjects
+
+
+@pytest.mark.parametrize("path", ["/def/tema/erhverv", "/def/rolle/borgmester", "/def/core/theme"])
+def test_vocabulary_and_code_list_terms_dereference(client, path: str) -> None:  # type: ignore[no-untyped-def]
+    triples = parse(client.get(path, headers={"Accept": "text/turtle"}))
+    assert {s.value for s, _, _ in triples} >= {"https://w3id.org/plankg" + path}  # type: ignore[union-attr]
