@@ -162,6 +162,8 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str]]) 
         graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
         predicate = Cell(names.label(q.predicate.value), href=local_href(q.predicate.value))
         sections[section].append(Row(names.cell(q.subject), predicate, names.cell(q.object), Cell(compact(graph))))
+    for rows in sections.values():
+        rows.sort(key=lambda row: (row.subject.text, row.predicate.text, row.value.text, row.source.text))
     return render_template(
         "resource.html",
         title=names.label(found.iri),
