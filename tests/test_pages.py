@@ -69,3 +69,28 @@ def test_following_links_from_a_cooperation_to_a_member(client) -> None:  # type
 
 def test_html_answers_vary_by_language(client) -> None:  # type: ignore[no-untyped-def]
     assert "Accept-Language" in client.get("/doc/kommune/0621").headers["Vary"]
+
+
+def test_a_cooperation_page_lists_its_members_with_dates(client) -> None:  # type: ignore[no-untyped-def]
+    from .test_queries import TREKANT_2009
+
+    html = client.get("/doc/samarbejde/trekantomraadet").data.decode("utf-8")
+    table = html.split('<table class="memberships">', 1)[1].split("</table>", 1)[0]
+    rows = Page(table).words
+    for name in TREKANT_2009 | {"Haderslev"}:
+        assert name in rows
+    assert "Haderslev (0510) 2016-01" in rows and "Billund (0530) 2009-12-02" in rows
+
+
+def test_a_municipality_page_lists_its_cooperations(client) -> None:  # type: ignore[no-untyped-def]
+    html = client.get("/doc/kommune/0165?lang=en").data.decode("utf-8")
+    table = html.split('<table class="memberships">', 1)[1].split("</table>", 1)[0]
+    assert "Vestegnssamarbejdet" in Page(table).words
+
+
+def test_the_downloads_page_states_licence_and_attribution(client) -> None:  # type: ignore[no-untyped-def]
+    words = page(client, "/data/plankg").words
+    assert "CC BY 4.0" in words and "ophavsretslovens § 22" in words
+    assert "Indeholder data fra Klimadatastyrelsen (DAGI via DAWA), hentet 2025-11-17." in words
+    assert "Plan09" in words
+    assert "Danish right of quotation" in page(client, "/data/plankg?lang=en").words

@@ -54,13 +54,44 @@ def dataset() -> Response:
     chosen = choose_format(None, request.args.get("format"), request.headers.get("Accept"), "page")
     triples = state().description
     if chosen is HTML:
-        body = render_template("dataset.html", dumps=list(DUMPS), triples=triples).encode("utf-8")
+        body = _dataset_page(triples).encode("utf-8")
     else:
         body = ox.serialize(triples, format=chosen.rdf, prefixes=PREFIXES) or b""
     response = Response(body, content_type=chosen.content_type)
     response.headers["Vary"] = "Accept"
     response.headers["Content-Location"] = f"{url_for('dumps.dataset')}?format={chosen.name}"
     return response
+
+
+def _dataset_page(triples: list[ox.Triple]) -> str:
+    """The downloads page: the dumps, the licence (quotations excepted) and every attribution line."""
+    from plankg.pages import TEXT, ui_language
+
+    lang = ui_language()
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    rights = [
+        t.object.value
+        for t in triples
+        if t.predicate.value == label and isinstance(t.object, ox.Literal) and t.object.language == lang
+    ]
+    citations = sorted(
+        {
+            q.object.value
+            for q in state().store.quads_for_pattern(
+                None, ox.NamedNode("http://purl.org/dc/terms/bibliographicCitation"), None, None
+            )
+            if isinstance(q.object, ox.Literal)
+        }
+    )
+    return render_template(
+        "dataset.html",
+        dumps=list(DUMPS),
+        triples=triples,
+        rights=rights,
+        citations=citations,
+        text=TEXT[lang],
+        lang=lang,
+    )
 
 
 @bp.route("/data/plankg.<extension>")

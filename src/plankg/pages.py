@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
+from plankg.collections import membership_rows
 from plankg.config import CANONICAL_BASE
 from plankg.prefixes import PREFIXES
 from plankg.resources import LABELS, Document
@@ -164,8 +165,14 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str]]) 
         sections[section].append(Row(names.cell(q.subject), predicate, names.cell(q.object), Cell(compact(graph))))
     for rows in sections.values():
         rows.sort(key=lambda row: (row.subject.text, row.predicate.text, row.value.text, row.source.text))
+    store = state().store
+    memberships = membership_rows(store, cooperation=found.iri) or membership_rows(store, member=found.iri)
+    for membership in memberships:
+        membership["cooperation_href"] = local_href(membership["uri"]) or ""
+        membership["member_href"] = local_href(membership["medlem"]) or ""
     return render_template(
         "resource.html",
+        memberships=memberships,
         title=names.label(found.iri),
         iri=found.iri,
         sections=sections,
