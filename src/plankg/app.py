@@ -8,6 +8,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Flask
+from jinja2 import StrictUndefined
 
 from plankg.config import Config, load_config
 from plankg.errors import register_error_handlers
@@ -23,6 +24,7 @@ def create_app(settings: Config | Mapping[str, Any] | None = None, prepared: Pre
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.jinja_env.undefined = StrictUndefined  # a missing text or value is an error, not an empty cell
     pool = QueryPool(prepared.store_path, config.query_processes, config.result_limit)
     atexit.register(pool.close)
     store = ox.Store.read_only(str(prepared.store_path))

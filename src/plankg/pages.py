@@ -37,6 +37,12 @@ TEXT = {
         "query": "SPARQL-forespørgsler",
         "download": "Datasæt og download",
         "language": "English",
+        "memberships": "Medlemskaber",
+        "cooperation": "samarbejde",
+        "member": "medlem",
+        "from": "fra",
+        "to": "til",
+        "seen": "kendt medlem på dagen",
         "intro": "plankg udgiver viden om danske kommuners samarbejde om planstrategien som linked open data: "
         "de 98 kommuner og 5 regioner, samarbejderne, deres medlemmer, bestyrelser og fora — "
         "hver oplysning med sin kilde.",
@@ -60,6 +66,12 @@ TEXT = {
         "query": "SPARQL queries",
         "download": "Dataset and downloads",
         "language": "Dansk",
+        "memberships": "Memberships",
+        "cooperation": "cooperation",
+        "member": "member",
+        "from": "from",
+        "to": "until",
+        "seen": "known member on",
         "intro": "plankg publishes what is known about Danish municipalities' cooperation on the planning "
         "strategy as linked open data: the 98 municipalities and 5 regions, the cooperations, their "
         "members, boards and fora — each fact with its source.",
