@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from plankg import project
-from plankg.dataset import Loaded, iter_rdf_files, read_file
+from plankg.dataset import Loaded, load_paths
 from plankg.memberships import load_memberships
 from plankg.namespaces import DEF
 from plankg.rdf import iri
@@ -21,8 +21,7 @@ def load_vocabulary() -> Loaded:
     """The ontology and code lists, each file in a graph of its own."""
     loaded = Loaded()
     for path in project.vocabulary_files():
-        loaded.add(read_file(path, iri(vocabulary_graph(path))), str(path))
-        loaded.files.append(path)
+        loaded.extend(load_paths([path], iri(vocabulary_graph(path))))
     return loaded
 
 
@@ -30,9 +29,7 @@ def load_dataset(paths: Iterable[Path]) -> Loaded:
     """The vocabulary, every RDF file in ``paths``, and the membership table of each folder."""
     paths = list(paths)
     loaded = load_vocabulary()
-    for path in iter_rdf_files(paths):
-        loaded.add(read_file(path), str(path))
-        loaded.files.append(path)
+    loaded.extend(load_paths(paths))
     for folder in (p for p in paths if p.is_dir()):
         loaded.extend(load_memberships(folder, loaded.quads))
     return loaded

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from plankg.dataset import DataError, Loaded
 from plankg.namespaces import DCT, ORG, RDF, ROLLE, TIME, XSD, municipality
+from plankg.namespaces import cooperation as cooperation_iri
 from plankg.rdf import iri, typed
 from plankg.tables import read_table
 
@@ -120,7 +121,7 @@ def _check_row(path: Path, number: int, record: dict[str, str], context: Context
         raise error(f"unknown municipality code {code!r} (kode)")
     if values["navn"] and values["navn"] != context.names[code]:
         raise error(f"municipality {code} is {context.names[code]!r} in the registry, the row says {values['navn']!r}")
-    cooperation = f"https://w3id.org/plankg/id/samarbejde/{values['samarbejde']}"
+    cooperation = str(cooperation_iri(values["samarbejde"]))
     if cooperation not in context.cooperations:
         raise error(f"unknown cooperation {values['samarbejde']!r} (samarbejde): it must be described in data/kilder/")
     organisation, member, role = cooperation, str(municipality(code)), str(ROLLE.medlem)

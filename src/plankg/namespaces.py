@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from rdflib import Namespace, URIRef
 
 from plankg.prefixes import PREFIXES
@@ -41,18 +39,6 @@ SH = Namespace(PREFIXES["sh"])
 FOAF = Namespace(PREFIXES["foaf"])
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-
-_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
-
-
-def slugify(text: str) -> str:
-    """Lower-case ASCII slug (æ→ae, ø→oe, å→aa), words joined by hyphens."""
-    folded = text.translate(_FOLD).lower()
-    ascii_text = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
-    words = "".join(c if c.isalnum() else " " for c in ascii_text).split()
-    return "-".join(words)
 
 
 def municipality(code: str) -> URIRef:
@@ -73,11 +59,6 @@ def cooperation(slug: str) -> URIRef:
 def source(slug: str) -> URIRef:
     """The URI of the source document or data set ``slug``."""
     return ID[f"kilde/{slug}"]
-
-
-def source_graph(slug: str) -> URIRef:
-    """The named graph holding the facts taken from source ``slug``."""
-    return GRAPH[f"kilde/{slug}"]
 
 
 def register_graph(slug: str) -> URIRef:
