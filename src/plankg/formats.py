@@ -58,6 +58,9 @@ RDF_FORMATS = (
 )
 
 HTML = Format("html", "html", "text/html", ("application/xhtml+xml",))
+#: GeoJSON (RFC 7946) of territories: offered for places, cooperations and the place collections.
+GEOJSON = Format("geojson", "geojson", "application/geo+json", ("application/vnd.geo+json",))
+TABLE = Format("table", "csv", "text/csv", ())
 
 #: What each kind of answer can be given as, in order of preference when the client does not say.
 FAMILIES: dict[str, tuple[Format, ...]] = {
@@ -65,7 +68,9 @@ FAMILIES: dict[str, tuple[Format, ...]] = {
     "graph": RDF_FORMATS,
     "dataset": (RDF_FORMATS[4], RDF_FORMATS[5], RDF_FORMATS[1], *RDF_FORMATS[:1], *RDF_FORMATS[2:4]),
     "page": (HTML, *RDF_FORMATS),
-    "collection": (HTML, *RDF_FORMATS, Format("table", "csv", "text/csv", ())),
+    "place": (HTML, *RDF_FORMATS, GEOJSON),
+    "collection": (HTML, *RDF_FORMATS, TABLE),
+    "place-collection": (HTML, *RDF_FORMATS, TABLE, GEOJSON),
     "results-page": (*RESULT_FORMATS, HTML),
 }
 

@@ -15,8 +15,9 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from plankg.collections import collection_csv, collection_name, collection_quads
 from plankg.config import CANONICAL_BASE
-from plankg.formats import FAMILIES, HTML, Format, NotAcceptable, choose_format
-from plankg.pages import render_document
+from plankg import geo
+from plankg.formats import FAMILIES, GEOJSON, HTML, Format, NotAcceptable, choose_format
+from plankg.pages import local_href, render_document
 from plankg.prefixes import PREFIXES
 from plankg.resources import Document, describe
 from plankg.state import state
@@ -44,7 +45,7 @@ def _split_extension(path: str, formats: tuple[Format, ...] = DOCUMENT_FORMATS) 
 @bp.route("/doc/<path:path>")
 def document(path: str) -> Response:
     """The document about ``/id/{path}``, negotiated; the collections also as CSV tables."""
-    resource_path, extension = _split_extension(path, FAMILIES["collection"])
+    resource_path, extension = _split_extension(path, FAMILIES["place-collection"])
     iri = f"{state().config.base_uri}id/{resource_path}"
     base = url_for("linkeddata.document", path=resource_path)
     slug = collection_name(iri, state().config.base_uri)
@@ -59,23 +60,40 @@ def document(path: str) -> Response:
             content_type="text/csv; charset=utf-8",
             headers={"Content-Location": f"{base}.csv"},
         )
-    return _negotiated(iri, extension, base)
+    atlas = state().atlas
+    family = "place" if iri in atlas.places or iri in atlas.cooperations else "page"
+    return _negotiated(iri, extension, base, family)
+
+
+def _geojson(iri: str) -> bytes:
+    """The GeoJSON of a place (a Feature), a cooperation (its members) or a place collection."""
+    atlas = state().atlas
+    if iri in atlas.places:
+        return geo.to_bytes({**geo.feature(atlas, iri, local_href), "attribution": atlas.attribution})
+    base = state().config.base_uri
+    if iri in atlas.cooperations:
+        return geo.to_bytes(geo.feature_collection(atlas, geo.members_of(atlas, iri), local_href, iri))
+    kind = {f"{base}id/kommune": "municipality", f"{base}id/region": "region"}[iri]
+    return geo.to_bytes(geo.feature_collection(atlas, geo.of_kind(atlas, kind), local_href, iri))
 
 
 def _collection(iri: str, slug: str, extension: str | None, base: str) -> Response:
-    chosen = choose_format(extension, request.args.get("format"), request.headers.get("Accept"), "collection")
+    family = "collection" if slug == "samarbejde" else "place-collection"
+    chosen = choose_format(extension, request.args.get("format"), request.headers.get("Accept"), family)
     store = state().store
-    if chosen.extension == "csv":
+    if chosen is GEOJSON:
+        body = _geojson(iri)
+    elif chosen.extension == "csv":
         body = collection_csv(store, slug)
     else:
         found = Document(iri, collection_quads(store, iri, slug), 0, 0)
-        body = _render(found, chosen, base)
+        body = _render(found, chosen, base, FAMILIES[family])
     response = Response(body, content_type=chosen.content_type)
     response.headers["Vary"] = "Accept"
     response.headers["Content-Location"] = f"{base}.{chosen.extension}"
     response.headers["Link"] = ", ".join(
         f'<{base}.{f.extension}>; rel="alternate"; type="{f.media_type}"'
-        for f in FAMILIES["collection"]
+        for f in FAMILIES[family]
         if f is not chosen
     )
     return response
@@ -89,9 +107,9 @@ def vocabulary(path: str) -> Response:
     return _negotiated(iri, extension, url_for("linkeddata.vocabulary", path=resource_path))
 
 
-def _negotiated(iri: str, extension: str | None, base: str) -> Response:
+def _negotiated(iri: str, extension: str | None, base: str, family: str = "page") -> Response:
     """The document of ``iri`` in the negotiated format; ``base`` is its path without extension."""
-    chosen = choose_format(extension, request.args.get("format"), request.headers.get("Accept"), "page")
+    chosen = choose_format(extension, request.args.get("format"), request.headers.get("Accept"), family)
     app_state = state()
     page = max(0, request.args.get("page", 0, type=int) or 0)
     found = describe(app_state.store, iri, page)
@@ -100,7 +118,7 @@ def _negotiated(iri: str, extension: str | None, base: str) -> Response:
     etag = hashlib.sha256(f"{app_state.prepared.version}\n{iri}\n{page}\n{chosen.media_type}".encode()).hexdigest()[:32]
     if etag in request.if_none_match:
         return Response(status=304, headers={"ETag": f'"{etag}"', "Vary": "Accept"})
-    body = _render(found, chosen, base)
+    body = _geojson(iri) if chosen is GEOJSON else _render(found, chosen, base, FAMILIES[family])
     response = Response(body, content_type=chosen.content_type)
     response.headers["Vary"] = "Accept, Accept-Language" if chosen is HTML else "Accept"
     response.headers["Content-Location"] = f"{base}.{chosen.extension}"
@@ -108,7 +126,7 @@ def _negotiated(iri: str, extension: str | None, base: str) -> Response:
     response.headers["Cache-Control"] = "public, max-age=300"
     response.last_modified = _built_at()
     links = [
-        f'<{base}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in DOCUMENT_FORMATS if f is not chosen
+        f'<{base}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in FAMILIES[family] if f is not chosen
     ]
     if found.has_next:
         links.append(f'<{base}?page={page + 1}>; rel="next"')
@@ -121,9 +139,9 @@ def _built_at() -> datetime:
     return datetime.strptime(state().prepared.built_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
-def _render(found: Document, chosen: Format, base: str) -> bytes:
+def _render(found: Document, chosen: Format, base: str, offered: tuple[Format, ...] = DOCUMENT_FORMATS) -> bytes:
     if chosen is HTML:
-        formats = [(f.media_type, f"{base}.{f.extension}") for f in DOCUMENT_FORMATS[1:]]
+        formats = [(f.media_type, f"{base}.{f.extension}") for f in offered if f is not HTML]
         return render_document(found, base, formats).encode("utf-8")
     if chosen.datasets:
         return ox.serialize(found.quads, format=chosen.rdf, prefixes=PREFIXES) or b""

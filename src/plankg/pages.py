@@ -10,6 +10,7 @@ from flask import Blueprint, Response, render_template, request
 
 from plankg.collections import membership_rows
 from plankg.config import CANONICAL_BASE
+from plankg.formats import GEOJSON
 from plankg.prefixes import PREFIXES
 from plankg.resources import LABELS, Document
 from plankg.state import state
@@ -43,6 +44,24 @@ TEXT = {
         "from": "fra",
         "to": "til",
         "seen": "kendt medlem på dagen",
+        "map": "Kort",
+        "map_title": "Kort over samarbejder om planstrategien",
+        "map_intro": "Kommunerne farvet efter de samarbejder om planstrategien, de er medlem af på den valgte dato. "
+        "Hold musen over en kommune for navn og samarbejder; klik for at se kommunens side med kilder.",
+        "map_rule": "Et medlemskab gælder fra dets begyndelse (eller, når den ikke kendes, fra en dag, hvor en kilde "
+        "viser det) til dets ophør, sammenlignet med den præcision, kilden angiver datoen med (år, måned eller dag). "
+        "Det er samme regel som forespørgslen members-on-date.",
+        "map_software": "Kortet tegnes med",
+        "map_caption": {
+            "place": "Kommunen (farvet) og dens nabokommuner (grå).",
+            "members": "Samarbejdets medlemmer: farvet, hvis de er medlem i dag; grå, hvis medlemskabet er ophørt "
+            "eller ikke er begyndt.",
+        },
+        "date": "Dato",
+        "today": "I dag",
+        "plan09_day": "2. december 2009 (Plan09-artiklen)",
+        "legend": "Signatur",
+        "no_script": "Kortet kræver JavaScript. Samarbejderne og deres medlemmer findes også som tabeller:",
         "intro": "plankg udgiver viden om danske kommuners samarbejde om planstrategien som linked open data: "
         "de 98 kommuner og 5 regioner, samarbejderne, deres medlemmer, bestyrelser og fora — "
         "hver oplysning med sin kilde.",
@@ -72,9 +91,54 @@ TEXT = {
         "from": "from",
         "to": "until",
         "seen": "known member on",
+        "map": "Map",
+        "map_title": "Map of cooperations on the planning strategy",
+        "map_intro": "The municipalities coloured by the cooperations on the planning strategy they are members of on "
+        "the chosen day. Hover over a municipality for its name and cooperations; click to open its page with sources.",
+        "map_rule": "A membership holds from its beginning (or, when that is unknown, from a day a source shows it "
+        "held) until its end, comparing at the precision the source gives the date in (year, month or day). This "
+        "is the rule of the query members-on-date.",
+        "map_software": "The map is drawn with",
+        "map_caption": {
+            "place": "The municipality (coloured) and its neighbours (grey).",
+            "members": "The cooperation's members: coloured when members today; grey when the membership has ended "
+            "or not yet begun.",
+        },
+        "date": "Date",
+        "today": "Today",
+        "plan09_day": "2 December 2009 (the Plan09 article)",
+        "legend": "Legend",
+        "no_script": "The map needs JavaScript. The cooperations and their members are also given as tables:",
         "intro": "plankg publishes what is known about Danish municipalities' cooperation on the planning "
         "strategy as linked open data: the 98 municipalities and 5 regions, the cooperations, their "
         "members, boards and fora — each fact with its source.",
+    },
+}
+
+
+#: The texts the map script shows, in each language.
+MAP_TEXT = {
+    "da": {
+        "none": "Intet kendt samarbejde",
+        "several": "Flere samarbejder",
+        "municipalities_on": "kommuner på datoen",
+        "shown_on": "Medlemskaber pr.",
+        "failed": "Kortet kunne ikke hentes:",
+        "neighbour": "nabokommune",
+        "from": "fra",
+        "to": "til",
+        "seen": "kendt medlem",
+    },
+    "en": {
+        "none": "No known cooperation",
+        "several": "Several cooperations",
+        "municipalities_on": "municipalities on the day",
+        "shown_on": "Memberships as of",
+        "failed": "The map could not be loaded:",
+        "neighbour": "neighbouring municipality",
+        "from": "from",
+        "to": "until",
+        "seen": "known member on",
     },
 }
 
@@ -182,8 +246,13 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str]]) 
     for membership in memberships:
         membership["cooperation_href"] = local_href(membership["uri"]) or ""
         membership["member_href"] = local_href(membership["medlem"]) or ""
+    geojson = next((href for media_type, href in formats if media_type == GEOJSON.media_type), None)
+    atlas = state().atlas
     return render_template(
         "resource.html",
+        geojson=geojson,
+        map_mode="members" if found.iri in atlas.cooperations else "place",
+        map_text=MAP_TEXT[lang],
         memberships=memberships,
         title=names.label(found.iri),
         iri=found.iri,
@@ -203,5 +272,22 @@ def front() -> Response:
     response = Response(
         render_template("front.html", text=TEXT[lang], lang=lang), content_type="text/html; charset=utf-8"
     )
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@bp.route("/kort")
+def overview_map() -> Response:
+    """The map of cooperations: every municipality, coloured by its cooperations on a chosen day."""
+    lang = ui_language()
+    body = render_template(
+        "map.html",
+        text=TEXT[lang],
+        map_text=MAP_TEXT[lang],
+        lang=lang,
+        source="/doc/kommune.geojson",
+        attribution=state().atlas.attribution,
+    )
+    response = Response(body, content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept-Language"
     return response

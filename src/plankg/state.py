@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from flask import current_app
 
 from plankg.config import Config
 from plankg.executor import QueryPool
+from plankg.geo import Atlas, load_atlas
 from plankg.serving import Prepared
 
 
@@ -23,6 +24,14 @@ class AppState:
     union_triples: int
     store: ox.Store  # read-only, for resource documents (bounded lookups, no user SPARQL)
     description: list[ox.Triple]  # the dataset description, under the configured base
+    _atlas: Atlas | None = field(default=None, repr=False)
+
+    @property
+    def atlas(self) -> Atlas:
+        """The territories and memberships, read from the store on first use."""
+        if self._atlas is None:
+            self._atlas = load_atlas(self.store)
+        return self._atlas
 
 
 def state() -> AppState:
