@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from .conftest import LiveServer
+from .conftest import LiveServer, select
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium tries to reach Google's services.
@@ -45,7 +45,7 @@ def test_front_page_to_a_cooperation_to_a_member_and_into_english(browser: Brows
     page, errors, hosts = open_page(browser, live_server)
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text() == "plankg"
-    page.get_by_role("link", name="Samarbejder").click()
+    page.get_by_role("link", name="Samarbejder", exact=True).click()
     assert "Samarbejder" in page.locator("h1").inner_text()
     page.get_by_role("link", name="Trekantområdet", exact=True).first.click()
     assert page.locator("h1").inner_text() == "Trekantområdet"
@@ -55,6 +55,129 @@ def test_front_page_to_a_cooperation_to_a_member_and_into_english(browser: Brows
     page.get_by_role("link", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Facts" in page.locator("body").inner_text()
+    assert errors == []
+    assert set(hosts) == {f"127.0.0.1:{live_server.port}"}
+    page.close()
+
+
+def fill_of(page: Page, selector: str) -> str:
+    return str(page.eval_on_selector(selector, "e => getComputedStyle(e).fill"))
+
+
+def shown_memberships(page: Page) -> set[tuple[str, str]]:
+    """(code, cooperation) for every municipality the map colours, read from the paths and the legend."""
+    swatches = page.eval_on_selector_all(
+        "#legend li[data-cooperation]",
+        "items => items.map(li => "
+        "[li.dataset.cooperation, getComputedStyle(li.querySelector('.swatch')).backgroundColor])",
+    )
+    cooperation_of_colour = {colour: uri for uri, colour in swatches}
+    fills = page.eval_on_selector_all(
+        "path.kommune",
+        "paths => paths.map(p => [p.getAttribute('class').match(/kommune-(\\d+)/)[1], getComputedStyle(p).fill])",
+    )
+    return {(code, cooperation_of_colour[fill]) for code, fill in fills if fill in cooperation_of_colour}
+
+
+def test_the_map_of_cooperations(browser: Browser, live_server: LiveServer, store) -> None:  # type: ignore[no-untyped-def]
+    from plankg.queries import find_query, run_query
+
+    page, errors, hosts = open_page(browser, live_server)
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Kort over samarbejder om planstrategien").click()
+    page.wait_for_selector("#kort[data-ready=true]")
+    municipalities = select(
+        store, "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a <https://w3id.org/plankg/def/core/Municipality> }"
+    )
+    assert page.locator("path.kommune").count() == int(municipalities[0]["n"]) == 98
+    labels = select(
+        store,
+        """SELECT DISTINCT ?label WHERE { ?c a <http://www.w3.org/ns/org#OrganizationalCollaboration> ;
+        <http://www.w3.org/2004/02/skos/core#prefLabel> ?label FILTER(LANG(?label) = "da") }""",
+    )
+    legend = page.locator("#legend").inner_text()
+    assert {row["label"] for row in labels} == {"Trekantområdet", "Vestegnssamarbejdet"}
+    assert all(row["label"] in legend for row in labels)
+
+    # Haderslev joined Trekantområdet in January 2016: uncoloured in 2009, coloured today.
+    trekant = page.eval_on_selector(
+        "#legend li[data-cooperation$='trekantomraadet'] .swatch", "e => getComputedStyle(e).backgroundColor"
+    )
+    page.get_by_role("button", name="2. december 2009 (Plan09-artiklen)").click()
+    in_2009 = fill_of(page, "path.kommune-0510")
+    page.get_by_role("button", name="I dag").click()
+    today = fill_of(page, "path.kommune-0510")
+    assert in_2009 != today == trekant
+
+    # On every day the map shows exactly the members the named query members-on-date finds.
+    query = find_query("members-on-date")
+    for day in ("2006-12-31", "2007-06-01", "2009-12-02", "2015-12-31", "2016-01-01", "2016-02-01", "2026-01-01"):
+        page.fill("#dato", day)
+        assert page.locator("#map-status").inner_text().endswith(day)
+        expected = {(s["code"].value, s["cooperation"].value) for s in run_query(store, query, {"date": day})}  # type: ignore[index, union-attr]
+        assert shown_memberships(page) == expected, day
+
+    page.locator("path.kommune-0621").hover()
+    assert "Kolding" in page.locator(".leaflet-tooltip").inner_text()
+    page.locator("path.kommune-0621").click()
+    page.wait_for_url("**/doc/kommune/0621**")
+    assert page.locator("h1").inner_text() == "Kolding"
+    # Kolding's own page: the municipality and its neighbours, as the graph has them.
+    page.wait_for_selector("#kort[data-ready=true]")
+    neighbours = select(
+        store,
+        """PREFIX dct: <http://purl.org/dc/terms/> PREFIX geo: <http://www.opengis.net/ont/geosparql#>
+        SELECT (COUNT(DISTINCT ?n) AS ?count) WHERE {
+        <https://w3id.org/plankg/id/kommune/0621> dct:spatial/geo:sfTouches ?t .
+        ?n a <https://w3id.org/plankg/def/core/Municipality> ; dct:spatial ?t }""",
+    )
+    assert page.locator("path.selv").count() == 1
+    assert page.locator("path.nabo").count() == int(neighbours[0]["count"]) > 0
+    assert errors == []
+    assert set(hosts) == {f"127.0.0.1:{live_server.port}"}
+    page.close()
+
+
+def test_the_map_in_english_and_a_cooperation_page_map(browser: Browser, live_server: LiveServer) -> None:
+    page, errors, hosts = open_page(browser, live_server)
+    page.goto(live_server.url + "/kort?lang=en&dato=2009-12-02")
+    page.wait_for_selector("#kort[data-ready=true]")
+    assert page.locator("h1").inner_text() == "Map of cooperations on the planning strategy"
+    assert "No known cooperation" in page.locator("#legend").inner_text()
+    assert page.locator("#dato").input_value() == "2009-12-02"
+    page.goto(live_server.url + "/doc/samarbejde/trekantomraadet")
+    page.wait_for_selector("#kort[data-ready=true]")
+    assert page.locator("path.medlem").count() == 7
+    assert errors == []
+    assert set(hosts) == {f"127.0.0.1:{live_server.port}"}
+    page.close()
+
+
+def test_the_query_page_runs_an_example(browser: Browser, live_server: LiveServer) -> None:
+    import json
+    import urllib.parse
+    import urllib.request
+
+    from plankg.queries import find_query, runnable_text
+
+    page, errors, hosts = open_page(browser, live_server)
+    page.goto(live_server.url + "/sparql")
+    page.wait_for_selector("#yasgui[data-ready=true]")
+    query = find_query("members-on-date")
+    page.get_by_role("button", name=query.title).click()
+    page.wait_for_selector(".yasr table tbody tr")
+    rows = page.locator(".yasr table tbody tr")
+    # The same text over plain HTTP: the table shows every binding.
+    body = urllib.parse.urlencode({"query": runnable_text(query)}).encode()
+    request = urllib.request.Request(
+        live_server.url + "/sparql", data=body, headers={"Accept": "application/sparql-results+json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        bindings = json.load(response)["results"]["bindings"]
+    assert rows.count() == len(bindings) > 0
+    names = {b["name"]["value"] for b in bindings}
+    table = page.locator(".yasr table tbody").inner_text()
+    assert all(name in table for name in names)
     assert errors == []
     assert set(hosts) == {f"127.0.0.1:{live_server.port}"}
     page.close()

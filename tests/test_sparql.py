@@ -346,3 +346,27 @@ def test_system_pages(client, app) -> None:  # type: ignore[no-untyped-def]
     assert version["software_version"] and version["loaded_at"]
     config = client.get("/-/config").get_json()
     assert config["query_timeout"] == 3.0 and config["result_limit"] == 1000
+
+
+@pytest.mark.parametrize("name", [q.name for q in __import__("plankg.queries").queries.list_queries()])
+def test_the_query_page_examples_answer_as_the_bound_named_queries(client, store, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The examples on the query page carry their default values in the text; at the endpoint they
+    answer exactly what the named query answers with those values bound."""
+    from plankg.queries import find_query, run_query, runnable_text
+
+    query = find_query(name)
+    response = send(client, "POST-form", runnable_text(query), accept="application/sparql-results+json")
+    assert response.status_code == 200, response.data
+    over_http = sorted(
+        tuple(sorted((k, v["value"]) for k, v in row.items())) for row in response.get_json()["results"]["bindings"]
+    )
+    solutions = run_query(store, query, {})
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = [v.value for v in solutions.variables]
+    bound = sorted(
+        tuple(sorted((n, s[n].value) for n in names if s[n] is not None))  # type: ignore[union-attr]
+        for s in solutions
+    )
+    assert over_http == bound
+    page = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert f'data-example="{name}"' in page

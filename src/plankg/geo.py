@@ -173,9 +173,7 @@ def _geojson_href(page: str | None) -> str | None:
     return f"{page}.geojson" if page else None
 
 
-def feature_collection(
-    atlas: Atlas, uris: list[str], page_of: Any, about: str | None = None
-) -> dict[str, Any]:
+def feature_collection(atlas: Atlas, uris: list[str], page_of: Any, about: str | None = None) -> dict[str, Any]:
     """A FeatureCollection of ``uris``, with the cooperations its features mention and the membership rule."""
     features = [feature(atlas, uri, page_of) for uri in uris if uri in atlas.places]
     mentioned = sorted({m["cooperation"] for f in features for m in f["properties"]["memberships"]})

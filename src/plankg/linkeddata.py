@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, url_for
 
+from plankg import geo
 from plankg.collections import collection_csv, collection_name, collection_quads
 from plankg.config import CANONICAL_BASE
-from plankg import geo
 from plankg.formats import FAMILIES, GEOJSON, HTML, Format, NotAcceptable, choose_format
 from plankg.pages import local_href, render_document
 from plankg.prefixes import PREFIXES
@@ -92,9 +92,7 @@ def _collection(iri: str, slug: str, extension: str | None, base: str) -> Respon
     response.headers["Vary"] = "Accept"
     response.headers["Content-Location"] = f"{base}.{chosen.extension}"
     response.headers["Link"] = ", ".join(
-        f'<{base}.{f.extension}>; rel="alternate"; type="{f.media_type}"'
-        for f in FAMILIES[family]
-        if f is not chosen
+        f'<{base}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in FAMILIES[family] if f is not chosen
     )
     return response
 

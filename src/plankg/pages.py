@@ -17,6 +17,8 @@ from plankg.state import state
 
 bp = Blueprint("pages", __name__)
 LANGUAGES = ("da", "en")
+LONG_LITERAL = 400
+SHOWN_OF_LONG = 160
 
 TEXT = {
     "da": {
@@ -44,6 +46,7 @@ TEXT = {
         "from": "fra",
         "to": "til",
         "seen": "kendt medlem på dagen",
+        "characters": "tegn i alt; hele værdien står i de andre formater",
         "map": "Kort",
         "map_title": "Kort over samarbejder om planstrategien",
         "map_intro": "Kommunerne farvet efter de samarbejder om planstrategien, de er medlem af på den valgte dato. "
@@ -62,6 +65,14 @@ TEXT = {
         "plan09_day": "2. december 2009 (Plan09-artiklen)",
         "legend": "Signatur",
         "no_script": "Kortet kræver JavaScript. Samarbejderne og deres medlemmer findes også som tabeller:",
+        "sparql_title": "plankg SPARQL-endpoint",
+        "sparql_intro": "SPARQL 1.1-forespørgsler over plankg's data; kun læsning.",
+        "sparql_limits": "Grænser: {timeout} s pr. forespørgsel, {rows} rækker eller tripler, "
+        "{size} bytes pr. anmodning.",
+        "sparql_description": "Tjenestebeskrivelse",
+        "sparql_software": "Forespørgselseditoren er",
+        "examples": "Eksempler (klik for at køre)",
+        "run": "Kør",
         "intro": "plankg udgiver viden om danske kommuners samarbejde om planstrategien som linked open data: "
         "de 98 kommuner og 5 regioner, samarbejderne, deres medlemmer, bestyrelser og fora — "
         "hver oplysning med sin kilde.",
@@ -91,6 +102,7 @@ TEXT = {
         "from": "from",
         "to": "until",
         "seen": "known member on",
+        "characters": "characters in all; the whole value is in the other formats",
         "map": "Map",
         "map_title": "Map of cooperations on the planning strategy",
         "map_intro": "The municipalities coloured by the cooperations on the planning strategy they are members of on "
@@ -109,6 +121,13 @@ TEXT = {
         "plan09_day": "2 December 2009 (the Plan09 article)",
         "legend": "Legend",
         "no_script": "The map needs JavaScript. The cooperations and their members are also given as tables:",
+        "sparql_title": "plankg SPARQL endpoint",
+        "sparql_intro": "SPARQL 1.1 queries over plankg's data; read-only.",
+        "sparql_limits": "Limits: {timeout} s per query, {rows} rows or triples, {size} bytes per request.",
+        "sparql_description": "Service description",
+        "sparql_software": "The query editor is",
+        "examples": "Examples (click to run)",
+        "run": "Run",
         "intro": "plankg publishes what is known about Danish municipalities' cooperation on the planning "
         "strategy as linked open data: the 98 municipalities and 5 regions, the cooperations, their "
         "members, boards and fora — each fact with its source.",
@@ -158,6 +177,7 @@ class Cell:
     text: str
     href: str | None = None
     lang: str | None = None
+    length: int = 0  # the full length, when the text is shortened
 
 
 @dataclass(frozen=True)
@@ -187,6 +207,8 @@ class Labeller:
 
     def cell(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Cell:
         if isinstance(term, ox.Literal):
+            if len(term.value) > LONG_LITERAL:  # geometries: the page shows the start, the formats all of it
+                return Cell(term.value[:SHOWN_OF_LONG] + " …", lang=term.language, length=len(term.value))
             return Cell(term.value, lang=term.language)
         if isinstance(term, ox.NamedNode):
             return Cell(self.label(term.value), href=local_href(term.value))

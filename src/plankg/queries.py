@@ -108,6 +108,32 @@ class NamedQuery:
         return result
 
 
+_OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def runnable_text(query: NamedQuery, values: dict[str, str] | None = None) -> str:
+    """The query's text with its bound parameters written into it, for any SPARQL client.
+
+    The values (and the declared defaults) go into a ``VALUES`` block at the start of the outer
+    ``WHERE`` group, so the text runs as it is at ``/sparql`` and answers as the bound query does.
+    """
+    bound = query.bindings(values or {})
+    if not bound:
+        return query.text
+    header_end = 0
+    for line in query.text.splitlines(keepends=True):
+        if not line.startswith("#"):
+            break
+        header_end += len(line)
+    match = _OUTER_WHERE.search(query.text, header_end)
+    if match is None:
+        raise QueryError(f"{query.name}: no WHERE group to bind the parameters in")
+    names = " ".join(str(variable) for variable in bound)
+    terms = " ".join(str(term) for term in bound.values())
+    block = f"\n  VALUES ({names}) {{ ({terms}) }}"
+    return query.text[: match.end()] + block + query.text[match.end() :]
+
+
 def parse_query_file(path: Path) -> NamedQuery:
     """Read a query file and its header."""
     text = path.read_text("utf-8")

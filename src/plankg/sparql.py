@@ -88,19 +88,33 @@ def _etag(query: str, default: tuple[str, ...] | None, named: tuple[str, ...] | 
 def service_description(format_param: str | None) -> Response:
     """The SPARQL 1.1 Service Description; an HTML page with a query form for browsers."""
     chosen = choose_format(None, format_param, request.headers.get("Accept"), "page")
-    app_state = state()
     if chosen is HTML:
-        from plankg.queries import list_queries
-
-        return Response(
-            render_template(
-                "sparql.html", config=app_state.config, queries=list_queries(), version=app_state.prepared.version
-            ),
-            content_type=HTML.content_type,
-            headers={"Vary": "Accept"},
-        )
+        return _query_page()
     body = ox.serialize(describe_service(request.base_url), format=chosen.rdf, prefixes=_SD_PREFIXES) or b""
     return Response(body, content_type=chosen.content_type, headers={"Vary": "Accept"})
+
+
+def _query_page() -> Response:
+    """YASGUI on this endpoint, with the named queries as runnable examples (a plain form without JavaScript)."""
+    from plankg.pages import TEXT, ui_language
+    from plankg.queries import list_queries, runnable_text
+
+    lang = ui_language()
+    queries = [
+        {"name": q.name, "title": q.title, "description": q.description, "runnable": runnable_text(q)}
+        for q in list_queries()
+    ]
+    examples = [{"name": q["name"], "title": q["title"], "query": q["runnable"]} for q in queries]
+    body = render_template(
+        "sparql.html",
+        config=state().config,
+        queries=queries,
+        examples=examples,
+        text=TEXT[lang],
+        lang=lang,
+        version=state().prepared.version,
+    )
+    return Response(body, content_type=HTML.content_type, headers={"Vary": "Accept, Accept-Language"})
 
 
 _SD_PREFIXES = {"sd": SD, "void": "http://rdfs.org/ns/void#", "plankg": "https://w3id.org/plankg/def/core/"}

@@ -155,6 +155,7 @@
         window.history.replaceState(null, "", "?" + params.toString());
       }
       dateInput.addEventListener("change", redraw);
+      dateInput.addEventListener("input", redraw);
       document.querySelectorAll("button[data-day]").forEach(function (button) {
         button.addEventListener("click", function () {
           dateInput.value = button.dataset.day || today();
