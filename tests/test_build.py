@@ -129,3 +129,23 @@ def test_invalid_data_are_refused_and_nothing_is_written(tmp_path: Path) -> None
     assert result.returncode == 1
     assert "kommune/9901" in result.stdout and "nothing was written" in result.stderr
     assert not out.exists()
+
+
+def test_each_linkset_has_a_subset_per_source_graph_with_its_provenance(built: Path, project_loaded) -> None:  # type: ignore[no-untyped-def]
+    g = void_graph(built)
+    for slug, predicate, prefix in (
+        ("wikidata", "http://schema.org/sameAs", "http://www.wikidata.org/entity/"),
+        ("dawa", "http://www.w3.org/2000/01/rdf-schema#seeAlso", "https://api.dataforsyningen.dk/"),
+    ):
+        linkset = URIRef(f"https://w3id.org/plankg/data/plankg/linkset/{slug}")
+        per_graph: dict[str, int] = {}
+        for q in project_loaded.quads:
+            if q.predicate.value == predicate and q.object.value.startswith(prefix):
+                per_graph[q.graph_name.value] = per_graph.get(q.graph_name.value, 0) + 1
+        subsets = list(g.objects(linkset, URIRef(VOID + "subset")))
+        assert len(subsets) == len(per_graph) >= 1
+        for subset in subsets:
+            graph = g.value(subset, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
+            assert int(g.value(subset, URIRef(VOID + "triples"))) == per_graph[str(graph)]
+            source = g.value(subset, URIRef("http://purl.org/dc/terms/source"))
+            assert str(source) == str(graph).replace("/graph/register/", "/id/kilde/")

@@ -11,13 +11,16 @@ class Page(HTMLParser):
     def __init__(self, html: str) -> None:
         super().__init__()
         self.links: list[str] = []
+        self.external: list[str] = []
         self.text: list[str] = []
         self.lang: str | None = None
         self.feed(html)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag == "a" and values.get("href"):
+        if tag == "a" and values.get("href") and values.get("rel") == "external":
+            self.external.append(values["href"] or "")
+        elif tag == "a" and values.get("href"):
             self.links.append(values["href"] or "")
         if tag == "html":
             self.lang = values.get("lang")
@@ -55,9 +58,30 @@ def test_a_cooperation_page_in_danish_and_english(client) -> None:  # type: igno
 
 
 def test_every_link_stays_on_the_server(client) -> None:  # type: ignore[no-untyped-def]
-    for path in ("/", "/doc/kommune/0621", "/doc/samarbejde/vestegnssamarbejdet?lang=en", "/doc/kommune"):
-        links = page(client, path).links
-        assert links and all(link.startswith(("/", "?")) for link in links), path
+    """Links stay on the server; the one kind of outside link is a registry link, marked rel="external"."""
+    for path in ("/", "/doc/kommune/0621", "/doc/samarbejde/vestegnssamarbejdet?lang=en", "/doc/kommune", "/kort"):
+        found = page(client, path)
+        assert found.links and all(link.startswith(("/", "?")) for link in found.links), path
+        assert all(link.startswith("http://www.wikidata.org/entity/Q") for link in found.external), path
+
+
+def test_a_municipality_page_shows_its_registry_identifiers_with_their_sources(client, store) -> None:  # type: ignore[no-untyped-def]
+    from .conftest import select
+
+    row = select(
+        store,
+        """PREFIX org: <http://www.w3.org/ns/org#> PREFIX dct: <http://purl.org/dc/terms/>
+        PREFIX schema: <http://schema.org/>
+        SELECT ?dagi ?wd WHERE { <https://w3id.org/plankg/id/kommune/0621> dct:identifier ?dagi ; schema:sameAs ?wd
+        FILTER(DATATYPE(?dagi) = <https://w3id.org/plankg/def/core/DagiId>) }""",
+    )[0]
+    kolding = page(client, "/doc/kommune/0621")
+    assert "Registre og links" in kolding.words and row["dagi"] in kolding.words
+    assert kolding.external == [row["wd"]]
+    assert "https://api.dataforsyningen.dk/kommuner/0621" in kolding.words and "historisk" in kolding.words
+    assert "/doc/kilde/wikidata-p1168?lang=da" in kolding.links and "dato 2026-03-20" in kolding.words
+    region = page(client, "/doc/region/1083?lang=en")
+    assert "Region code" in region.words and "Registries and links" in region.words
 
 
 def test_following_links_from_a_cooperation_to_a_member(client) -> None:  # type: ignore[no-untyped-def]

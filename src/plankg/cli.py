@@ -118,6 +118,99 @@ def import_registry(folder: Path | None) -> None:
     click.echo(f"wrote {target}")
 
 
+@main.group()
+def link() -> None:
+    """Reconcile the registry links with a registry snapshot or with Wikidata.
+
+    Exit status: 0 when nothing differs (or the change was written), 1 when the report lists
+    differences to review, 2 when the source cannot be read or the change would not be valid data.
+    """
+
+
+REGISTRY_DIR = click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of the registry tables (default: the project's data/registry).",
+)
+REPORT_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+TIMEOUT = click.option(
+    "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for a remote source."
+)
+
+
+def _today() -> str:
+    import datetime as dt
+
+    return dt.date.today().isoformat()
+
+
+def _finish(report: Any, fmt: str, wrote: bool) -> None:
+    click.echo(report.as_json() if fmt == "json" else report.as_table())
+    if report.differences and not wrote:
+        raise SystemExit(1)
+
+
+@link.command(name="dagi")
+@click.argument("source")
+@REGISTRY_DIR
+@REPORT_FORMAT
+@click.option("--write", is_flag=True, help="Take the snapshot's values into the tables and regenerate the registry.")
+@click.option("--retrieved", default=None, metavar="YYYY-MM-DD", help="When the snapshot was taken (default today).")
+@click.option("--upstream", default=None, help="The snapshot's origin (URL); default SOURCE when it is a URL.")
+@TIMEOUT
+def link_dagi(
+    source: str, folder: Path | None, fmt: str, write: bool, retrieved: str | None, upstream: str | None, timeout: float
+) -> None:
+    """Compare the municipalities and regions with a DAWA-shaped registry snapshot (file or URL)."""
+    import re
+
+    from plankg.linking import LinkError, read_snapshot, reconcile, write_snapshot
+
+    folder = folder or project.data_dir() / "registry"
+    retrieved = retrieved or _today()
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", retrieved):
+        fail(f"--retrieved {retrieved!r} is not YYYY-MM-DD")
+    origin = upstream or (source if re.match(r"^https?://", source) else None)
+    if write and origin is None:
+        fail("--write needs --upstream URL: where the snapshot file came from (its provenance)")
+    try:
+        records = read_snapshot(source, timeout)
+        report = reconcile(records, folder, source)
+        if write:
+            report.written = write_snapshot(records, folder, str(origin), retrieved)
+    except (LinkError, DataError) as error:
+        fail(str(error))
+    _finish(report, fmt, write)
+
+
+@link.command(name="wikidata")
+@click.option("--endpoint", default=None, help="A SPARQL endpoint with Wikidata's model (default: Wikidata's).")
+@REGISTRY_DIR
+@REPORT_FORMAT
+@click.option("--write", is_flag=True, help="Record the confirmed links with the date of the check.")
+@click.option("--date", "checked", default=None, metavar="YYYY-MM-DD", help="The date of the check (default today).")
+@TIMEOUT
+def link_wikidata(
+    endpoint: str | None, folder: Path | None, fmt: str, write: bool, checked: str | None, timeout: float
+) -> None:
+    """Check the municipalities' Wikidata links (schema:sameAs) against P1168 at a SPARQL endpoint."""
+    from plankg.linking import WIKIDATA_ENDPOINT, LinkError, check_wikidata, wikidata_items, write_wikidata_check
+
+    folder = folder or project.data_dir() / "registry"
+    endpoint = endpoint or WIKIDATA_ENDPOINT
+    try:
+        report = check_wikidata(wikidata_items(endpoint, timeout), folder, endpoint)
+        if write:
+            report.written = write_wikidata_check(report, folder, endpoint, checked or _today())
+    except (LinkError, DataError) as error:
+        fail(str(error))
+    _finish(report, fmt, write)
+
+
 @main.command()
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default 5000).")

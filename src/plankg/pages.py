@@ -47,6 +47,16 @@ TEXT = {
         "to": "til",
         "seen": "kendt medlem på dagen",
         "characters": "tegn i alt; hele værdien står i de andre formater",
+        "registry": "Registre og links",
+        "registry_kind": {
+            "code_municipality": "Kommunekode",
+            "code_region": "Regionskode",
+            "dagi": "DAGI-id",
+            "dawa": "DAWA-adresse (historisk: DAWA lukkede i 2026)",
+            "wikidata": "Wikidata",
+        },
+        "registry_source": "kilde",
+        "registry_date": "dato",
         "map": "Kort",
         "map_title": "Kort over samarbejder om planstrategien",
         "map_intro": "Kommunerne farvet efter de samarbejder om planstrategien, de er medlem af på den valgte dato. "
@@ -103,6 +113,16 @@ TEXT = {
         "to": "until",
         "seen": "known member on",
         "characters": "characters in all; the whole value is in the other formats",
+        "registry": "Registries and links",
+        "registry_kind": {
+            "code_municipality": "Municipality code",
+            "code_region": "Region code",
+            "dagi": "DAGI id",
+            "dawa": "DAWA URL (historical: DAWA closed in 2026)",
+            "wikidata": "Wikidata",
+        },
+        "registry_source": "source",
+        "registry_date": "date",
         "map": "Map",
         "map_title": "Map of cooperations on the planning strategy",
         "map_intro": "The municipalities coloured by the cooperations on the planning strategy they are members of on "
@@ -237,6 +257,61 @@ def local_href(iri: str) -> str | None:
     return None
 
 
+#: The registry identifiers and links a municipality or region page shows: predicate, datatype, kind.
+REGISTRY_FACTS = (
+    ("http://www.w3.org/ns/org#identifier", None, "code"),
+    ("http://purl.org/dc/terms/identifier", "https://w3id.org/plankg/def/core/DagiId", "dagi"),
+    ("http://www.w3.org/2000/01/rdf-schema#seeAlso", None, "dawa"),
+    ("http://schema.org/sameAs", None, "wikidata"),
+)
+DCT_DATE = ox.NamedNode("http://purl.org/dc/terms/date")
+
+
+def registry_rows(found: Document, names: Labeller, place_kind: str) -> list[dict[str, str]]:
+    """The resource's registry identifiers and links, each with the source graph's source and date."""
+    base = state().config.base_uri
+    rows = []
+    for predicate, datatype, fact in REGISTRY_FACTS:
+        for q in found.quads:
+            value = q.object
+            if not isinstance(q.subject, ox.NamedNode) or q.subject.value != found.iri:
+                continue
+            if q.predicate.value != predicate or not isinstance(value, (ox.NamedNode, ox.Literal)):
+                continue
+            if datatype and not (isinstance(value, ox.Literal) and value.datatype.value == datatype):
+                continue
+            graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+            source, label, date = _registry_source(graph, base, names.lang)
+            rows.append(
+                {
+                    "kind": f"code_{place_kind}" if fact == "code" else fact,
+                    "value": value.value,
+                    "href": value.value if fact == "wikidata" else "",
+                    "source": label or compact(graph),
+                    "source_href": (local_href(source) or "") if source else "",
+                    "date": date,
+                }
+            )
+    return rows
+
+
+def _registry_source(graph: str, base: str, lang: str) -> tuple[str, str, str]:
+    """The source of a registry graph (``/graph/register/{slug}`` → ``/id/kilde/{slug}``), its label and date."""
+    prefix = base + "graph/register/"
+    if not graph.startswith(prefix):
+        return "", "", ""
+    source = ox.NamedNode(f"{base}id/kilde/{graph.removeprefix(prefix)}")
+    store = state().store
+    labels: dict[str | None, str] = {}
+    date = ""
+    for q in store.quads_for_pattern(source, None, None, None):
+        if isinstance(q.object, ox.Literal) and q.predicate.value == LABELS[0]:
+            labels[q.object.language] = q.object.value
+        elif isinstance(q.object, ox.Literal) and q.predicate == DCT_DATE:
+            date = q.object.value
+    return source.value, labels.get(lang) or labels.get("da") or "", date
+
+
 def _section(q: ox.Quad, iri: str) -> str:
     """Where a quad goes on the page: the resource's own facts, its parts, or links to it."""
     subject = q.subject.value if isinstance(q.subject, (ox.NamedNode, ox.BlankNode)) else ""
@@ -272,6 +347,7 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str]]) 
     atlas = state().atlas
     return render_template(
         "resource.html",
+        registry=registry_rows(found, names, atlas.places[found.iri].kind) if found.iri in atlas.places else [],
         geojson=geojson,
         map_mode="members" if found.iri in atlas.cooperations else "place",
         map_text=MAP_TEXT[lang],

@@ -31,6 +31,7 @@ from plankg.namespaces import (
     ROLLE,
     SCHEMA,
     SKOS,
+    XSD,
     municipality,
     region,
     register_graph,
@@ -65,6 +66,8 @@ class RegistrySource:
     citation: str
     licence: URIRef
     upstream: str
+    date: str | None = None  # when the snapshot was taken or the check made
+    kind: str = "fixed"
 
     @property
     def uri(self) -> URIRef:
@@ -75,22 +78,6 @@ class RegistrySource:
         return register_graph(self.slug)
 
 
-DAWA = RegistrySource(
-    "dawa-2025-11-17",
-    "DAWA: kommuner og regioner (struktur=flad), optaget 2025-11-17",
-    "DAWA: municipalities and regions (flat structure), recorded 2025-11-17",
-    "Indeholder data fra Klimadatastyrelsen (DAGI via DAWA), hentet 2025-11-17.",
-    CC_BY,
-    "https://github.com/aleksanderbl29/dawaR",
-)
-WIKIDATA = RegistrySource(
-    "wikidata-p1168",
-    "Wikidata-emner for danske kommuner (P1168) og regioner",
-    "Wikidata items of Danish municipalities (P1168) and regions",
-    "Wikidata (CC0 1.0).",
-    CC0,
-    "https://github.com/phil2strass/geo-api",
-)
 BOUNDARIES = RegistrySource(
     "dagi-kommunegraenser-2014",
     "DAGI kommuneinddeling 1:500 000, februar 2014, forenklet",
@@ -109,7 +96,10 @@ POST_RULE = RegistrySource(
     "https://w3id.org/plankg/data/plankg",
 )
 TRANSLATIONS = translation_graph("register")
-SOURCES = (DAWA, WIKIDATA, BOUNDARIES, POST_RULE)
+#: Sources fixed by the project; registry snapshots and checks are listed in ``sources.csv``.
+FIXED_SOURCES = (BOUNDARIES, POST_RULE)
+SOURCE_COLUMNS = ("slug", "kind", "title_da", "title_en", "citation", "licence", "upstream", "date")
+SOURCE_KINDS = ("dawa", "wikidata", "wikidata-check")
 
 _CODE = re.compile(r"^[0-9]{4}$")
 
@@ -125,6 +115,9 @@ class Unit:
     label_point: tuple[float, float] | None
     region_code: str | None = None
     nuts2: str | None = None
+    dawa_source: str = ""  # slug of the registry snapshot the code, name and DAGI id come from
+    wikidata_source: str = ""  # slug of the source of the Wikidata item
+    wikidata_check: str = ""  # slug of the check that confirmed it, if any
 
 
 def read_municipalities(path: Path) -> list[Unit]:
@@ -134,8 +127,41 @@ def read_municipalities(path: Path) -> list[Unit]:
     for number, row in enumerate(read_table(path, columns), start=2):
         _check_row(path, number, row)
         point = (float(row["visueltcenter_lon"]), float(row["visueltcenter_lat"]))
-        units.append(Unit(row["kode"], row["navn"], row["dagi_id"], row["wikidata"], point, row["regionskode"]))
+        units.append(
+            Unit(row["kode"], row["navn"], row["dagi_id"], row["wikidata"], point, row["regionskode"], **_sources(row))
+        )
     return units
+
+
+def _sources(row: dict[str, str]) -> dict[str, str]:
+    return {
+        "dawa_source": row.get("dawa_kilde") or "",
+        "wikidata_source": row.get("wikidata_kilde") or "",
+        "wikidata_check": row.get("wikidata_bekraeftet") or "",
+    }
+
+
+def read_sources(path: Path) -> dict[str, RegistrySource]:
+    """The registry snapshots and checks, by slug."""
+    sources = {}
+    for number, row in enumerate(read_table(path, SOURCE_COLUMNS), start=2):
+        if row["kind"] not in SOURCE_KINDS:
+            raise DataError(f"row {number}: kind {row['kind']!r} is not one of {', '.join(SOURCE_KINDS)}", path)
+        if not re.match(r"^[a-z0-9-]+$", row["slug"] or "") or row["slug"] in sources:
+            raise DataError(f"row {number}: slug {row['slug']!r} is not a new lower-case slug", path)
+        if not re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", row["date"] or ""):
+            raise DataError(f"row {number}: date {row['date']!r} is not YYYY-MM-DD", path)
+        sources[row["slug"]] = RegistrySource(
+            row["slug"],
+            row["title_da"],
+            row["title_en"],
+            row["citation"],
+            URIRef(row["licence"]),
+            row["upstream"],
+            row["date"],
+            row["kind"],
+        )
+    return sources
 
 
 def read_regions(path: Path) -> list[Unit]:
@@ -143,7 +169,9 @@ def read_regions(path: Path) -> list[Unit]:
     units = []
     for number, row in enumerate(read_table(path, ("kode", "navn", "nuts2", "wikidata", "dagi_id")), start=2):
         _check_row(path, number, row)
-        units.append(Unit(row["kode"], row["navn"], row["dagi_id"], row["wikidata"], None, nuts2=row["nuts2"]))
+        units.append(
+            Unit(row["kode"], row["navn"], row["dagi_id"], row["wikidata"], None, nuts2=row["nuts2"], **_sources(row))
+        )
     return units
 
 
@@ -177,16 +205,19 @@ def build_registry(folder: Path) -> list[ox.Quad]:
     regions = read_regions(folder / "regions.csv")
     boundaries = read_boundaries(folder / "kommuner.geojson")
     english = {row["kode"]: row["navn_en"] for row in read_table(folder / "translations.csv", ("kode", "navn_en"))}
+    snapshots = read_sources(folder / "sources.csv")
     _check_consistency(folder, municipalities, regions, boundaries)
+    _check_sources(folder, snapshots, municipalities, regions)
 
-    writers = {s.slug: GraphWriter(s.graph) for s in SOURCES}
-    for registry_source in SOURCES:
+    sources = {**snapshots, **{s.slug: s for s in FIXED_SOURCES}}
+    writers = {s.slug: GraphWriter(s.graph) for s in sources.values()}
+    for registry_source in sources.values():
         _describe_source(writers[registry_source.slug], registry_source)
     translations = GraphWriter(TRANSLATIONS)
     for unit in regions:
-        _add_region(writers, translations, unit, english.get(unit.code))
+        _add_region(writers, sources, translations, unit, english.get(unit.code))
     for unit in municipalities:
-        _add_municipality(writers, unit)
+        _add_municipality(writers, sources, unit)
     _add_geometry(writers[BOUNDARIES.slug], municipalities, regions, boundaries)
     return [q for w in (*writers.values(), translations) for q in w.quads]
 
@@ -206,6 +237,26 @@ def _check_consistency(
         raise DataError(f"codes without a boundary or a row: {difference}", folder / "kommuner.geojson")
 
 
+def _check_sources(
+    folder: Path, sources: dict[str, RegistrySource], municipalities: list[Unit], regions: list[Unit]
+) -> None:
+    """Every row names a listed source of the right kind for each of its links."""
+    for table, units in (("municipalities.csv", municipalities), ("regions.csv", regions)):
+        for unit in units:
+            for column, slug, kinds in (
+                ("dawa_kilde", unit.dawa_source, ("dawa",)),
+                ("wikidata_kilde", unit.wikidata_source, ("wikidata", "wikidata-check")),
+                ("wikidata_bekraeftet", unit.wikidata_check, ("wikidata-check",)),
+            ):
+                if column == "wikidata_bekraeftet" and not slug:
+                    continue
+                if slug not in sources or sources[slug].kind not in kinds:
+                    raise DataError(
+                        f"{unit.code}: {column} {slug!r} is not a source of kind {' or '.join(kinds)} in sources.csv",
+                        folder / table,
+                    )
+
+
 def _describe_source(w: GraphWriter, s: RegistrySource) -> None:
     w.add(s.uri, RDF.type, PROV.Entity)
     w.add(s.uri, DCT.title, text(s.title_da, "da"))
@@ -214,25 +265,42 @@ def _describe_source(w: GraphWriter, s: RegistrySource) -> None:
     w.add(s.uri, DCT.license, s.licence)
     w.add(s.uri, DCT.bibliographicCitation, text(s.citation))
     w.add(s.uri, DCT.source, URIRef(s.upstream))
+    if s.date:
+        w.add(s.uri, DCT.date, typed(s.date, XSD.date))
 
 
-def _add_organisation(w: GraphWriter, uri: URIRef, cls: URIRef, unit: Unit, datatype: URIRef) -> None:
-    """The triples a municipality and a region share (DESIGN §3, first rows)."""
+def _add_organisation(w: GraphWriter, uri: URIRef, cls: URIRef, unit: Unit, datatype: URIRef, by: URIRef) -> None:
+    """The triples a municipality and a region share (DESIGN §3, first rows); ``by`` is their source."""
     for klass in (cls, CV.PublicOrganisation, ORG.FormalOrganization):
         w.add(uri, RDF.type, klass)
     w.add(uri, ORG.identifier, typed(unit.code, datatype))
     w.add(uri, DCT.identifier, typed(unit.dagi_id, PLANKG.DagiId))
-    w.add(uri, DCT.source, DAWA.uri)
+    w.add(uri, DCT.source, by)
     w.add(uri, DCT.spatial, URIRef(f"{uri}/omraade"))
     territory = URIRef(f"{uri}/omraade")
     w.add(territory, RDF.type, GEO.Feature)
-    w.add(territory, DCT.source, DAWA.uri)
+    w.add(territory, DCT.source, by)
 
 
-def _add_region(writers: dict[str, GraphWriter], translations: GraphWriter, unit: Unit, english: str | None) -> None:
+def _add_links(writers: dict[str, GraphWriter], sources: dict[str, RegistrySource], uri: URIRef, unit: Unit) -> None:
+    """The Wikidata link in its source's graph, and again in the graph of the check that confirmed it."""
+    item = URIRef(WIKIDATA_ENTITY + unit.wikidata)
+    writers[unit.wikidata_source].add(uri, SCHEMA.sameAs, item)
+    if unit.wikidata_check:
+        writers[unit.wikidata_check].add(uri, SCHEMA.sameAs, item)
+        writers[unit.wikidata_check].add(uri, DCT.source, sources[unit.wikidata_check].uri)
+
+
+def _add_region(
+    writers: dict[str, GraphWriter],
+    sources: dict[str, RegistrySource],
+    translations: GraphWriter,
+    unit: Unit,
+    english: str | None,
+) -> None:
     uri = region(unit.code)
-    w = writers[DAWA.slug]
-    _add_organisation(w, uri, PLANKG.Region, unit, PLANKG.RegionCode)
+    w = writers[unit.dawa_source]
+    _add_organisation(w, uri, PLANKG.Region, unit, PLANKG.RegionCode, sources[unit.dawa_source].uri)
     w.label(uri, unit.name)
     if unit.nuts2:
         w.add(uri, DCT.identifier, typed(unit.nuts2, PLANKG.NutsCode))
@@ -240,13 +308,13 @@ def _add_region(writers: dict[str, GraphWriter], translations: GraphWriter, unit
     w.label(URIRef(f"{uri}/omraade"), f"{unit.name}s område", f"Territory of {english or unit.name}")
     if english:
         translations.add(uri, SKOS.prefLabel, text(english, "en"))
-    writers[WIKIDATA.slug].add(uri, SCHEMA.sameAs, URIRef(WIKIDATA_ENTITY + unit.wikidata))
+    _add_links(writers, sources, uri, unit)
 
 
-def _add_municipality(writers: dict[str, GraphWriter], unit: Unit) -> None:
+def _add_municipality(writers: dict[str, GraphWriter], sources: dict[str, RegistrySource], unit: Unit) -> None:
     uri = municipality(unit.code)
-    w = writers[DAWA.slug]
-    _add_organisation(w, uri, PLANKG.Municipality, unit, PLANKG.MunicipalityCode)
+    w = writers[unit.dawa_source]
+    _add_organisation(w, uri, PLANKG.Municipality, unit, PLANKG.MunicipalityCode, sources[unit.dawa_source].uri)
     w.label(uri, unit.name, unit.name)
     official = OFFICIAL_NAMES.get(unit.code, f"{unit.name} Kommune")
     w.add(uri, SKOS.altLabel, text(official, "da"))
@@ -259,7 +327,7 @@ def _add_municipality(writers: dict[str, GraphWriter], unit: Unit) -> None:
         w.add(point, RDF.type, GEO.Geometry)
         w.label(point, f"Etiketpunkt for {unit.name}", f"Label point of {unit.name}")
         w.add(point, GEO.asWKT, typed(f"POINT({unit.label_point[0]} {unit.label_point[1]})", GEO.wktLiteral))
-    writers[WIKIDATA.slug].add(uri, SCHEMA.sameAs, URIRef(WIKIDATA_ENTITY + unit.wikidata))
+    _add_links(writers, sources, uri, unit)
     _add_posts(writers[POST_RULE.slug], uri, unit.name, official)
 
 

@@ -20,8 +20,10 @@ from plankg.namespaces import (
     DCT,
     FOAF,
     GEO,
+    GRAPH,
     ID,
     PLANKG,
+    PROV,
     RDF,
     RDFS,
     SCHEMA,
@@ -29,6 +31,7 @@ from plankg.namespaces import (
     VCARD,
     VOID,
     XSD,
+    source,
 )
 
 BASE = "https://w3id.org/plankg/"
@@ -259,24 +262,42 @@ def _service(g: Graph) -> None:
 
 
 def _linksets(g: Graph, store: ox.Store) -> None:
-    """VoID linksets: the links to Wikidata and to the (historical) DAWA registry."""
+    """VoID linksets: the links to Wikidata and to the (historical) DAWA registry.
+
+    Each linkset counts its distinct links; it has one subset per named graph that holds such
+    links, with that graph's count and the graph's source (a registry snapshot or a Wikidata check,
+    whose description in the data gives its date), so that a link's provenance is in the description.
+    """
     for slug, predicate, target, prefix in (
         ("wikidata", SCHEMA.sameAs, WIKIDATA, "http://www.wikidata.org/entity/"),
         ("dawa", RDFS.seeAlso, DAWA, "https://api.dataforsyningen.dk/"),
     ):
         linkset = DATA[f"plankg/linkset/{slug}"]
         g.add((DATASET, VOID.subset, linkset))
-        g.add((linkset, RDF.type, VOID.Linkset))
-        g.add((linkset, VOID.linkPredicate, predicate))
-        g.add((linkset, VOID.subjectsTarget, DATASET))
-        g.add((linkset, VOID.objectsTarget, target))
-        g.add((target, RDF.type, VOID.Dataset))
-        count = _count(
-            store,
-            f"SELECT (COUNT(*) AS ?n) {{ SELECT DISTINCT ?s ?o {{ ?s <{predicate}> ?o "
-            f"FILTER STRSTARTS(STR(?o), '{prefix}') }} }}",
-        )
+        _linkset(g, linkset, predicate, target)
+        links = f"?s <{predicate}> ?o FILTER STRSTARTS(STR(?o), '{prefix}')"
+        count = _count(store, f"SELECT (COUNT(*) AS ?n) {{ SELECT DISTINCT ?s ?o {{ {links} }} }}")
         g.add((linkset, VOID.triples, Literal(count)))
+        per_graph = store.query(f"SELECT ?g (COUNT(*) AS ?n) {{ GRAPH ?g {{ {links} }} }} GROUP BY ?g ORDER BY ?g")
+        assert isinstance(per_graph, ox.QuerySolutions)
+        for row in per_graph:
+            graph = row["g"].value
+            graph_slug = graph.rstrip("/").rsplit("/", 1)[-1]
+            subset = DATA[f"plankg/linkset/{slug}/{graph_slug}"]
+            g.add((linkset, VOID.subset, subset))
+            _linkset(g, subset, predicate, target)
+            g.add((subset, VOID.triples, Literal(int(row["n"].value))))
+            g.add((subset, PROV.wasDerivedFrom, URIRef(graph)))
+            if graph.startswith(str(GRAPH) + "register/"):
+                g.add((subset, DCT.source, source(graph_slug)))
+
+
+def _linkset(g: Graph, linkset: URIRef, predicate: URIRef, target: URIRef) -> None:
+    g.add((linkset, RDF.type, VOID.Linkset))
+    g.add((linkset, VOID.linkPredicate, predicate))
+    g.add((linkset, VOID.subjectsTarget, DATASET))
+    g.add((linkset, VOID.objectsTarget, target))
+    g.add((target, RDF.type, VOID.Dataset))
 
 
 def _graph_subsets(g: Graph, store: ox.Store) -> None:
