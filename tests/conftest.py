@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -62,6 +63,9 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         environment = {**os.environ, "PLANKG_CACHE_DIR": str(cache_dir), **(env or {})}
+        # The log goes to a file, never an undrained pipe (a full pipe would block the server).
+        self.log_path = Path(tempfile.mkstemp(prefix="plankg-serve-", suffix=".log")[1])
+        self.log_file = self.log_path.open("w", encoding="utf-8")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -72,7 +76,7 @@ class LiveServer:
                 str(self.port),
                 *(a.replace("{port}", str(self.port)) for a in args),
             ],
-            stdout=subprocess.PIPE,
+            stdout=self.log_file,
             stderr=subprocess.STDOUT,
             env=environment,
             cwd=ROOT,
@@ -91,16 +95,24 @@ class LiveServer:
         self.stop()
         raise RuntimeError("plankg serve did not become healthy in 120 s")
 
+    def log(self) -> str:
+        """What the server has written so far."""
+        self.log_file.flush()
+        return self.log_path.read_text("utf-8", errors="replace")
+
     def stop(self) -> str:
         """Stop the server (SIGTERM, as an operator would) and return its log."""
         if self.process.poll() is None:
             self.process.terminate()
         try:
-            log, _ = self.process.communicate(timeout=30)
+            self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            log, _ = self.process.communicate(timeout=10)
-        return log or ""
+            self.process.wait(timeout=10)
+        self.log_file.close()
+        text = self.log_path.read_text("utf-8", errors="replace")
+        self.log_path.unlink(missing_ok=True)
+        return text
 
 
 @pytest.fixture(scope="session")

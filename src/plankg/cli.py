@@ -240,7 +240,7 @@ def serve(
     from plankg.build import InvalidData
     from plankg.config import load_config
     from plankg.server import run
-    from plankg.serving import prepare
+    from plankg.serving import StoreUnavailable, check_store, prepare
 
     overrides = {
         "host": host,
@@ -253,6 +253,11 @@ def serve(
     try:
         config = load_config(config_file or _env_path("PLANKG_CONFIG"), dict(os.environ), overrides)
         prepared = prepare(config)
+        check_store(prepared)
+    except StoreUnavailable as error:
+        fail(f"{error}; the server was not started")
+    except OSError as error:
+        fail(f"cannot prepare the data in {config.cache_dir} ({error}); the server was not started")
     except ValueError as error:
         fail(str(error))
     except DataError as error:

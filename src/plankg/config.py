@@ -39,6 +39,8 @@ class Config:
     workers: int = 1
     threads: int = 8
     debug: bool = False
+    query_memory_mb: int = 1024  # per query process (RLIMIT_DATA); a query needing more is stopped
+    rate_limit: str = ""  # per client address, e.g. "120/minute"; empty: no rate limiting
 
     def as_public_dict(self) -> dict[str, Any]:
         """The effective configuration for ``/-/config`` (no secrets are held here yet)."""
@@ -61,6 +63,8 @@ _CONVERTERS: dict[str, Any] = {
     "port": int,
     "workers": int,
     "threads": int,
+    "query_memory_mb": int,
+    "rate_limit": str,
     "debug": lambda v: v if isinstance(v, bool) else str(v).lower() in ("1", "true", "yes", "on"),
 }
 

@@ -1,15 +1,15 @@
 """Errors as exceptions, mapped to HTTP statuses in one place, answered in the negotiated form.
 
 400 bad query or request, 403 update on a read-only endpoint, 406 no acceptable format,
-413 request too large, 415 wrong media type, 422 result over the limit, 503 time limit, overload
-or store down (with ``Retry-After``). No stack trace ever reaches a client.
+413 request too large, 415 wrong media type, 422 result or memory over the limit, 429 rate limit,
+503 time limit, overload or store down (with ``Retry-After``). No stack trace ever reaches a client.
 """
 
 from __future__ import annotations
 
 import json
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from plankg.executor import Overloaded, QueryFailed, QueryTimeout
@@ -52,37 +52,51 @@ def error_response(status: int, title: str, message: str, retry_after: str | Non
     return response
 
 
+def _outcome(outcome: str) -> None:
+    """Note how a SPARQL request ended, for the access log and the metrics."""
+    if request.endpoint == "sparql.endpoint":
+        g.plankg_outcome = outcome
+
+
 def register_error_handlers(app: Flask) -> None:
     """Map every plankg exception (and werkzeug's) to its status."""
 
     @app.errorhandler(ProtocolError)
     def protocol(error: ProtocolError) -> Response:
         titles = {400: "Bad Request", 403: "Forbidden", 415: "Unsupported Media Type"}
+        _outcome("refused")
         return error_response(error.status, titles.get(error.status, "Error"), str(error))
 
     @app.errorhandler(Refused)
     def refused(error: Refused) -> Response:
+        _outcome("refused")
         return error_response(400, "Query refused", str(error))
 
     @app.errorhandler(QueryFailed)
     def failed(error: QueryFailed) -> Response:
+        _outcome({"syntax": "syntax", "limit": "too_large", "memory": "memory"}.get(error.kind, "error"))
         if error.kind == "syntax":
             return error_response(400, "Malformed query", str(error))
         if error.kind == "limit":
             return error_response(422, "Result too large", str(error))
+        if error.kind == "memory":
+            return error_response(422, "Query too large", str(error))
         app.logger.error("query failed: %s", error)
         return error_response(503, "Service Unavailable", str(error), RETRY_AFTER)
 
     @app.errorhandler(QueryTimeout)
     def timeout(error: QueryTimeout) -> Response:
+        _outcome("timeout")
         return error_response(503, "Query timeout", str(error), RETRY_AFTER)
 
     @app.errorhandler(Overloaded)
     def overloaded(error: Overloaded) -> Response:
+        _outcome("overloaded")
         return error_response(503, "Overloaded", f"{error}; try again shortly", RETRY_AFTER)
 
     @app.errorhandler(NotAcceptable)
     def not_acceptable(error: NotAcceptable) -> Response:
+        _outcome("refused")
         response = error_response(406, "Not Acceptable", str(error))
         response.headers["Link"] = ", ".join(
             f'<?format={f.name}>; rel="alternate"; type="{f.media_type}"' for f in error.offered
@@ -93,6 +107,7 @@ def register_error_handlers(app: Flask) -> None:
     def http(error: HTTPException) -> Response:
         status = error.code or 500
         message = error.description or ""
+        _outcome("refused" if status < 500 else "error")
         if status == 413:
             limit = app.config.get("MAX_CONTENT_LENGTH")
             message = f"the request body is larger than {limit} bytes (PLANKG_MAX_REQUEST_BYTES)"
@@ -103,5 +118,6 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:
+        _outcome("error")
         app.logger.exception("unexpected error")
         return error_response(500, "Internal Server Error", "an unexpected error occurred; it has been logged")

@@ -38,7 +38,7 @@ class Overloaded(Exception):
 
 
 class QueryFailed(Exception):
-    """The engine refused or failed the query; ``kind`` is ``syntax``, ``limit`` or ``engine``."""
+    """The engine refused or failed the query; ``kind`` is ``syntax``, ``limit``, ``memory`` or ``engine``."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -129,8 +129,24 @@ def _bounded(items: Any, limit: int) -> list[Any]:
     return result
 
 
-def _worker_main(conn: Connection, store_path: str, result_limit: int) -> None:
-    """A worker: open the store read-only, then answer requests until the pipe closes."""
+def _memory_message(memory_bytes: int) -> str:
+    return (
+        f"the query needed more than {memory_bytes // (1024 * 1024)} MiB of memory (PLANKG_QUERY_MEMORY_MB)"
+        " and was stopped; narrow it or add a LIMIT"
+    )
+
+
+def _worker_main(conn: Connection, store_path: str, result_limit: int, memory_bytes: int = 0) -> None:
+    """A worker: cap its memory, open the store read-only, then answer requests until the pipe closes.
+
+    The cap is on the data segment (``RLIMIT_DATA``: heap and anonymous mappings, not the store's
+    mapped files); an allocation past it fails, and the engine aborts the process or raises
+    MemoryError — either way the query is stopped and its worker replaced.
+    """
+    if memory_bytes:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
     store = ox.Store.read_only(store_path)
     conn.send(("ready",))
     while True:
@@ -142,6 +158,9 @@ def _worker_main(conn: Connection, store_path: str, result_limit: int) -> None:
             conn.send(("ok", execute(store, request, result_limit)))
         except QueryFailed as error:
             conn.send(("error", error.kind, str(error)))
+        except MemoryError:
+            conn.send(("error", "memory", _memory_message(memory_bytes)))
+            return  # a worker that ran out of memory is replaced, not trusted again
         except Exception as error:  # anything else the engine raises: report it, keep serving
             conn.send(("error", "engine", f"{type(error).__name__}: {error}"))
 
@@ -157,9 +176,10 @@ class _Worker:
 class QueryPool:
     """A fixed number of query worker processes over one read-only store."""
 
-    def __init__(self, store_path: Path, size: int, result_limit: int) -> None:
+    def __init__(self, store_path: Path, size: int, result_limit: int, memory_bytes: int = 0) -> None:
         self.store_path = store_path
         self.result_limit = result_limit
+        self.memory_bytes = memory_bytes
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
@@ -171,7 +191,9 @@ class QueryPool:
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_worker_main, args=(child, str(self.store_path), self.result_limit), daemon=True
+            target=_worker_main,
+            args=(child, str(self.store_path), self.result_limit, self.memory_bytes),
+            daemon=True,
         )
         process.start()
         child.close()
@@ -218,15 +240,22 @@ class QueryPool:
                 )
             reply = worker.conn.recv()
         except (EOFError, OSError) as error:
+            worker.process.join(2)
+            died = worker.process.exitcode
             self._retire(worker)
-            raise QueryFailed("engine", f"a query worker failed: {error}") from error
+            if died is not None and died in (-6, 134) and self.memory_bytes:  # aborted: an allocation failed
+                raise QueryFailed("memory", _memory_message(self.memory_bytes)) from error
+            raise QueryFailed("engine", f"a query worker failed (exit {died}): {error}") from error
         except QueryFailed:
             self._retire(worker)
             raise
         except QueryTimeout:
             raise
         worker.served += 1
-        self._idle.put(worker)
+        if reply[0] == "error" and reply[1] == "memory":
+            self._retire(worker)
+        else:
+            self._idle.put(worker)
         if reply[0] == "ok":
             answer: QueryAnswer = reply[1]
             return answer

@@ -8,6 +8,8 @@ backlog instead of being refused.
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from flask import Flask
@@ -16,14 +18,47 @@ from gunicorn.app.base import BaseApplication
 from plankg.config import Config
 from plankg.serving import Prepared
 
+LOG = logging.getLogger("gunicorn.error")  # the master's log (standard error)
+
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]
-    """gunicorn with plankg's app factory called in each worker."""
+    """gunicorn with plankg's app factory called in each worker.
+
+    SIGHUP (gunicorn's reload) first rebuilds and validates the data into a new store; only when
+    that succeeds do the new workers serve it. When it fails, the new workers serve the last valid
+    data, and ``/-/version`` and the log say why (DESIGN §5). SIGTERM lets the workers finish the
+    requests in flight (``graceful_timeout``) before they exit.
+    """
 
     def __init__(self, config: Config, prepared: Prepared) -> None:
         self.plankg_config = config
         self.prepared = prepared
+        self.reload_status: dict[str, str | None] = {"last_reload_at": None, "last_reload_error": None}
         super().__init__()
+
+    def reload(self) -> None:
+        from plankg.build import InvalidData
+        from plankg.dataset import DataError
+        from plankg.serving import check_store, prepare
+
+        at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        try:
+            prepared = prepare(self.plankg_config, keep=self.prepared.store_path)
+            check_store(prepared)
+        except InvalidData as error:
+            self._failed(at, f"invalid data: {error.report.as_text().strip()}")
+        except Exception as error:  # any failure keeps the last valid data served
+            reason = str(error) if isinstance(error, DataError) else f"{type(error).__name__}: {error}"
+            self._failed(at, reason)
+        else:
+            self.prepared = prepared
+            self.reload_status = {"last_reload_at": at, "last_reload_error": None}
+            LOG.warning("reload: now serving data version %s", prepared.version)
+        super().reload()
+
+    def _failed(self, at: str, reason: str) -> None:
+        self.reload_status = {"last_reload_at": at, "last_reload_error": reason}
+        LOG.error("reload failed, still serving data version %s: %s", self.prepared.version, reason)
 
     def load_config(self) -> None:
         for key, value in gunicorn_options(self.plankg_config).items():
@@ -33,7 +68,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
     def load(self) -> Flask:
         from plankg.app import create_app
 
-        return create_app(self.plankg_config, self.prepared)
+        return create_app(self.plankg_config, self.prepared, self.reload_status)
 
 
 def gunicorn_options(config: Config) -> dict[str, Any]:
@@ -48,7 +83,7 @@ def gunicorn_options(config: Config) -> dict[str, Any]:
         "graceful_timeout": int(config.query_timeout + 5),
         "keepalive": 5,
         "backlog": 2048,
-        "accesslog": "-",
+        "accesslog": None,  # plankg writes its own structured access log (observability.py)
         "errorlog": "-",
         "loglevel": "info",
         "limit_request_line": 8190,

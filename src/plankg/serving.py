@@ -100,8 +100,25 @@ def data_key(paths: list[Path]) -> str:
     return hashlib.sha256("\n".join(str(p.resolve()) for p in paths).encode()).hexdigest()[:16]
 
 
-def prepare(config: Config) -> Prepared:
-    """Validate and build the configured data (cached), and make its store for the configured base."""
+class StoreUnavailable(Exception):
+    """The prepared store cannot be opened."""
+
+
+def check_store(prepared: Prepared) -> None:
+    """Open the prepared store read-only once, so that a broken store stops the start, loudly."""
+    try:
+        store = ox.Store.read_only(str(prepared.store_path))
+        next(iter(store.quads_for_pattern(None, None, None, None)), None)
+    except (OSError, RuntimeError, ValueError) as error:
+        raise StoreUnavailable(f"cannot open the store at {prepared.store_path}: {error}") from error
+
+
+def prepare(config: Config, keep: Path | None = None) -> Prepared:
+    """Validate and build the configured data (cached), and make its store for the configured base.
+
+    Stores of earlier data versions are removed, except ``keep`` (the store still being served
+    while a reload starts new workers).
+    """
     data = list(config.data) or [project.data_dir()]
     build_dir = config.cache_dir / "builds" / data_key(data)
     result = build(build_dir, data)
@@ -111,7 +128,8 @@ def prepare(config: Config) -> Prepared:
     if not (store_dir / READY).exists():
         create_store(build_dir / "plankg.nq", store_dir, config.base_uri)
     for old in build_dir.glob("store-*"):
-        if not old.name.startswith(f"store-{digest[:12]}-"):  # a store of data that have changed since
+        in_use = keep is not None and keep.parent == old
+        if not old.name.startswith(f"store-{digest[:12]}-") and not in_use:  # data that have changed since
             shutil.rmtree(old, ignore_errors=True)
     graphs = tuple(rewrite_iri(g, config.base_uri) for g in result.manifest["graphs"])  # type: ignore[attr-defined]
     return Prepared(

@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, g, render_template, request
 
 from plankg.errors import ProtocolError
 from plankg.executor import QueryRequest
 from plankg.formats import HTML, Format, choose_format
 from plankg.guard import inspect_query
+from plankg.observability import set_outcome
 from plankg.protocol import read_request
+from plankg.security import QUERY_PAGE_POLICY
 from plankg.state import state
 
 bp = Blueprint("sparql", __name__)
@@ -47,6 +49,7 @@ def endpoint() -> Response:
             )
         return service_description(protocol.format)
     app_state = state()
+    g.plankg_query = protocol.query
     inspection = inspect_query(protocol.query, app_state.held_graphs)
     family = "results" if inspection.form in ("SELECT", "ASK") else "graph"
     chosen = choose_format(None, protocol.format, request.headers.get("Accept"), family)
@@ -56,6 +59,7 @@ def endpoint() -> Response:
         default_graphs = ()  # protocol dataset with no default graph: it is empty (§2.1.4)
     etag = _etag(protocol.query, default_graphs, named_graphs, chosen)
     if request.method == "GET" and etag in request.if_none_match:
+        set_outcome("ok")
         return Response(status=304, headers={"ETag": f'"{etag}"', "Vary": "Accept"})
     answer = app_state.pool.run(
         QueryRequest(
@@ -69,6 +73,7 @@ def endpoint() -> Response:
         timeout=app_state.config.query_timeout,
         queue_timeout=app_state.config.queue_timeout,
     )
+    set_outcome("ok")
     response = Response(answer.body, content_type=chosen.content_type)
     response.headers["Vary"] = "Accept"
     if answer.count >= 0:
@@ -114,7 +119,11 @@ def _query_page() -> Response:
         lang=lang,
         version=state().prepared.version,
     )
-    return Response(body, content_type=HTML.content_type, headers={"Vary": "Accept, Accept-Language"})
+    return Response(
+        body,
+        content_type=HTML.content_type,
+        headers={"Vary": "Accept, Accept-Language", "Content-Security-Policy": QUERY_PAGE_POLICY},
+    )
 
 
 _SD_PREFIXES = {"sd": SD, "void": "http://rdfs.org/ns/void#", "plankg": "https://w3id.org/plankg/def/core/"}

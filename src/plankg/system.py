@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 
 from plankg import __version__
 from plankg.state import state
@@ -27,7 +27,7 @@ def version() -> Response:
         built_at=prepared.built_at,
         loaded_at=prepared.loaded_at,
         quads=prepared.quads,
-        last_reload_error=None,
+        **current_app.extensions["plankg-reload"],
     )
 
 
