@@ -104,7 +104,7 @@ def test_a_reload_with_broken_data_keeps_serving_the_last_valid_version(tmp_path
 
 def test_sigterm_finishes_the_requests_in_flight(tmp_path: Path) -> None:
     server = LiveServer(tmp_path / "cache", env={"PLANKG_QUERY_TIMEOUT": "30"})
-    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d a ?f }"  # about 1–2 s here
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d a ?f }"  # about 1 to 2 s here
     outcome: dict[str, Any] = {}
 
     def run() -> None:
