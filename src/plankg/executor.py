@@ -222,8 +222,13 @@ class QueryPool:
             raise QueryFailed("engine", f"a query worker sent {message!r} instead of ready")
         worker.ready = True
 
-    def run(self, request: QueryRequest, timeout: float, queue_timeout: float) -> QueryAnswer:
-        """Run ``request`` on a free worker within ``timeout`` seconds; wait at most ``queue_timeout`` for one."""
+    def run(
+        self, request: QueryRequest, timeout: float, queue_timeout: float, limit: float | None = None
+    ) -> QueryAnswer:
+        """Run ``request`` on a free worker within ``timeout`` seconds; wait at most ``queue_timeout`` for one.
+
+        ``limit`` is the configured time limit to name in the message, when ``timeout`` is what is left of it.
+        """
         try:
             worker = self._idle.get(timeout=queue_timeout)
         except queue.Empty as error:
@@ -235,8 +240,8 @@ class QueryPool:
             if not worker.conn.poll(timeout):
                 self._retire(worker)
                 raise QueryTimeout(
-                    f"the query ran longer than {timeout:g} s (PLANKG_QUERY_TIMEOUT) and was stopped"
-                    f" after {time.monotonic() - started:.1f} s"
+                    f"the query ran longer than {limit or timeout:g} s (PLANKG_QUERY_TIMEOUT) and was stopped"
+                    f" after {time.monotonic() - started:.1f} s of evaluation"
                 )
             reply = worker.conn.recv()
         except (EOFError, OSError) as error:

@@ -4,8 +4,10 @@ A small SPARQL lexer (SPARQL 1.1 Query §19) finds the query form, the dataset c
 keywords plankg refuses: ``SERVICE`` (pyoxigraph would make the outbound request, DESIGN §5),
 ``LOAD`` and every update operation (the endpoint is read-only), and ``FROM``/``FROM NAMED`` of
 graphs the server does not hold. Codepoint escapes (``\\u0053ERVICE``) are undone first, as the
-grammar requires (§19.2), so they cannot hide a keyword. Syntax errors are left to the engine's
-parser, which reports them with their position.
+grammar requires (§19.2), so they cannot hide a keyword. Groups, expressions and lists nested
+deeper than :data:`MAX_NESTING` are refused: the engine's parser and evaluator recurse, and a few
+thousand levels exhaust a process's stack (measured: 5,000 nested parentheses crash it). Syntax
+errors are left to the engine's parser, which reports them with their position.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ _TOKEN = re.compile(
   | (?P<var>[?$]\w+)
   | (?P<pname>(?:[^\W\d][\w.\-]*)?:[\w.:%\\\-]*)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)
   | (?P<space>\s+)
   | (?P<other>.)
     """,
@@ -32,6 +35,7 @@ _TOKEN = re.compile(
 )
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+MAX_NESTING = 128
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING")
 
 
@@ -81,6 +85,17 @@ def inspect_query(text: str, held_graphs: Container[str]) -> Inspection:
             raise Refused("SERVICE is not allowed: this endpoint makes no outbound requests (no federated queries)")
         if word in UPDATE_KEYWORDS:
             raise Refused(f"{word}: this endpoint is read-only; SPARQL Update is not accepted")
+    depth = deepest = 0
+    for kind, value in found:
+        if kind == "other" and value in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "other" and value in "})]":
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise Refused(
+            f"the query nests groups, expressions or lists {deepest} levels deep; plankg accepts at most {MAX_NESTING}"
+        )
     form = next((word for _, word in words if word in FORMS), None)
     if form is None:
         raise Refused("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")

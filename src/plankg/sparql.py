@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, g, render_template, request
@@ -70,8 +71,10 @@ def endpoint() -> Response:
             named_graphs=named_graphs,
             base_iri=request.base_url,
         ),
-        timeout=app_state.config.query_timeout,
+        # Reading and checking a large request counts against the time limit too.
+        timeout=max(0.1, app_state.config.query_timeout - (time.perf_counter() - g.plankg_started)),
         queue_timeout=app_state.config.queue_timeout,
+        limit=app_state.config.query_timeout,
     )
     set_outcome("ok")
     response = Response(answer.body, content_type=chosen.content_type)
