@@ -23,7 +23,10 @@ from .conftest import LiveServer
 TIMEOUT = 3.0
 MEMORY_MB = 512
 CAP_MB = 2 * MEMORY_MB + 400
-NORMAL = "SELECT ?name WHERE { <https://w3id.org/plankg/id/kommune/0621> <http://www.w3.org/2004/02/skos/core#prefLabel> ?name }"
+NORMAL = (
+    "SELECT ?name WHERE { <https://w3id.org/plankg/id/kommune/0621> "
+    "<http://www.w3.org/2004/02/skos/core#prefLabel> ?name }"
+)
 
 HOSTILE: dict[str, tuple[str, set[int]]] = {
     "cartesian product": ("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", {503}),
