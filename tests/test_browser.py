@@ -181,3 +181,36 @@ def test_the_query_page_runs_an_example(browser: Browser, live_server: LiveServe
     assert errors == []
     assert set(hosts) == {f"127.0.0.1:{live_server.port}"}
     page.close()
+
+
+def test_hostile_literals_run_no_script_in_the_browser(browser: Browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Untrusted text on every kind of page, and in the map's tooltips and legend: shown, never run."""
+    from .conftest import TEST_DATA
+
+    hostile = '<script>window.__pwned=1</script>"><img src=x onerror="window.__pwned=2">'
+    escaped = hostile.replace('"', '\\"')
+    text = (TEST_DATA / "valid" / "minimal.ttl").read_text("utf-8")
+    data = tmp_path / "hostile.ttl"
+    data.write_text(text.replace('skos:prefLabel "Aby"@da', f'skos:prefLabel "{escaped}"@da'), "utf-8")
+    server = LiveServer(tmp_path / "cache", "--data", str(data))
+    try:
+        page, errors, hosts = open_page(browser, server)
+        page.goto(server.url + "/kort")
+        page.wait_for_selector("#kort[data-ready=true]")
+        page.locator("path.kommune-9901").hover()
+        assert hostile in page.locator(".leaflet-tooltip").inner_text()
+        for path in ("/doc/kommune/9901", "/doc/kommune", "/doc/samarbejde/test"):
+            page.goto(server.url + path)
+            page.wait_for_load_state("load")
+            assert hostile in page.locator("body").inner_text(), path
+            assert page.evaluate("window.__pwned") is None, path
+        page.goto(server.url + "/doc/kommune/9902")  # its neighbour's name in the small map's tooltip
+        page.wait_for_selector("#kort[data-ready=true]")
+        page.locator("path.nabo").first.hover()
+        assert hostile in page.locator(".leaflet-tooltip").inner_text()
+        assert page.evaluate("window.__pwned") is None
+        assert errors == []  # no script ran, and the Content-Security-Policy had nothing to block
+        assert set(hosts) == {f"127.0.0.1:{server.port}"}
+        page.close()
+    finally:
+        server.stop()

@@ -269,3 +269,10 @@ def test_every_kind_of_resource_dereferences(client, path: str) -> None:  # type
 def test_vocabulary_and_code_list_terms_dereference(client, path: str) -> None:  # type: ignore[no-untyped-def]
     triples = parse(client.get(path, headers={"Accept": "text/turtle"}))
     assert {s.value for s, _, _ in triples} >= {"https://w3id.org/plankg" + path}  # type: ignore[union-attr]
+
+
+def test_a_path_that_makes_no_iri_is_a_404_not_a_server_error(client) -> None:  # type: ignore[no-untyped-def]
+    # Found by schemathesis: an escape character and '<' in the path cannot form an IRI.
+    for path in ("/doc/%3F%C3%95%1B%3C", "/def/%3F%1B%3C"):
+        response = client.get(path, headers={"Accept": "text/turtle"})
+        assert response.status_code == 404 and "plankg holds nothing" in response.get_data(as_text=True)

@@ -35,7 +35,7 @@ def create_app(
     atexit.register(pool.close)
     store = ox.Store.read_only(str(prepared.store_path))
     union_triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    from plankg import dumps, linkeddata, observability, pages, security, sparql, system
+    from plankg import dumps, linkeddata, observability, openapi, pages, security, sparql, system
 
     description = dumps.description_triples(prepared.build_dir, config.base_uri)
     held = frozenset(prepared.graphs)
@@ -47,6 +47,7 @@ def create_app(
     app.register_blueprint(linkeddata.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(system.bp)
+    app.register_blueprint(openapi.bp)
     register_error_handlers(app)
     security.install(app, config.rate_limit)
     observability.install(app)

@@ -51,8 +51,11 @@ def _quads_about(store: ox.Store, subject: ox.NamedNode) -> list[ox.Quad]:
 
 
 def describe(store: ox.Store, iri: str, page: int = 0) -> Document | None:
-    """The document of ``iri``, or None when the store says nothing about it."""
-    node = ox.NamedNode(iri)
+    """The document of ``iri``, or None when the store says nothing about it (or it is not an IRI at all)."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return None
     quads = _quads_about(store, node)
     seen = {iri}
     frontier = [node]
