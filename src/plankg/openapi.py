@@ -18,7 +18,7 @@ bp = Blueprint("openapi", __name__)
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 TEXT = {"schema": {"type": "string"}}
-ANY_BODY = {"*/*": {"schema": {}}}
+ANY_BODY: dict[str, Any] = {"*/*": {"schema": {}}}
 LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"}, "description": "da or en"}
 ACCEPT = {
     "name": "Accept",
@@ -74,6 +74,8 @@ def _ok(description: str, content: dict[str, Any] | None = None) -> dict[str, An
     return {"200": {"description": description, "content": content or ANY_BODY}}
 
 
+STRINGS = {"type": "array", "items": {"type": "string"}}
+JSON_ANY: dict[str, Any] = {"application/json": {"schema": {}}}
 NOT_MODIFIED = {"304": {"description": "Not modified (conditional GET)"}}
 
 
@@ -187,17 +189,15 @@ def document() -> dict[str, Any]:
             "/.well-known/void": _get("Redirect to the dataset description", [], _ok("Description"), 406),
             "/sitemap.xml": _get("Every document", [], _ok("Sitemap", {"application/xml": TEXT})),
             "/favicon.ico": _get("The site icon", [], _ok("Icon")),
-            "/-/health": _get(
-                "200 while the server can answer", [], _ok("Health", {"application/json": {"schema": {}}})
-            ),
+            "/-/health": _get("200 while the server can answer", [], _ok("Health", JSON_ANY)),
             "/-/version": _get(
                 "Software and data versions, load and reload times, the last reload error",
                 [],
                 _ok("Versions", {"application/json": {"schema": {"$ref": "#/components/schemas/Version"}}}),
             ),
-            "/-/config": _get("The effective configuration", [], _ok("Settings", {"application/json": {"schema": {}}})),
+            "/-/config": _get("The effective configuration", [], _ok("Settings", JSON_ANY)),
             "/-/metrics": _get("Prometheus metrics", [], _ok("Metrics", {"text/plain": TEXT})),
-            "/-/openapi.json": _get("This description", [], _ok("OpenAPI", {"application/json": {"schema": {}}})),
+            "/-/openapi.json": _get("This description", [], _ok("OpenAPI", JSON_ANY)),
         },
         "components": {
             "schemas": {
