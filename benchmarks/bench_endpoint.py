@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from loadgen import figures, run_clients
 from synthetic import generate
 
 from plankg.executor import QueryRequest, execute
@@ -187,21 +188,8 @@ def load(port: int, paths: list[str], clients: int, per_client: int, seconds: fl
             latencies.extend(mine)
             errors += bad
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "rps": len(latencies) / elapsed,
-        "p50": latencies[len(latencies) // 2] * 1000,
-        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-        "errors": errors,
-        "n": len(latencies),
-    }
+    wall = run_clients(clients, client)
+    return {**figures(latencies, wall), "errors": errors}
 
 
 def bench_size(size: int, folder: Path) -> None:

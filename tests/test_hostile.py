@@ -154,6 +154,10 @@ def test_a_hostile_query_gets_a_clear_answer_in_time(server: LiveServer, name: s
         status, body = post(server, query)
         elapsed = time.monotonic() - started
         time.sleep(0.4)  # let a normal query run after the attack too
+    print(  # figures for docs/operations.md (pytest -s)
+        f"{name}: {status} in {elapsed:.2f} s; peak PSS {watch.peak_mb:.0f} MiB; "
+        f"normal query max {max(watch.latencies, default=0) * 1000:.0f} ms over {len(watch.latencies)}"
+    )
     assert status in expected, (status, body[:300])
     assert elapsed < TIMEOUT + 1, elapsed
     if status >= 400:

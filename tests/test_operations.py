@@ -200,3 +200,48 @@ def test_optional_rate_limiting_answers_429_with_retry_after(tmp_path: Path) -> 
         assert get(server, "/-/health")[0] == 200  # a load balancer's health check is not limited
     finally:
         server.stop()
+
+
+def test_above_the_in_flight_limit_requests_are_shed_with_503_and_retry_after(tmp_path: Path) -> None:
+    server = LiveServer(tmp_path / "cache", env={"PLANKG_MAX_IN_FLIGHT": "2", "PLANKG_QUERY_TIMEOUT": "20"})
+    slow = "/sparql?query=" + quote("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d a ?f }")
+    answers: list[tuple[int, dict[str, str], float]] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        started = time.monotonic()
+        status, headers, _ = get(server, slow, {"Accept": "application/json"})
+        with lock:
+            answers.append((status, headers, time.monotonic() - started))
+
+    try:
+        threads = [threading.Thread(target=client) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+            time.sleep(0.05)
+        assert get(server, "/-/health")[0] == 200  # never shed
+        for thread in threads:
+            thread.join(60)
+        served = [a for a in answers if a[0] == 200]
+        shed = [a for a in answers if a[0] == 503]
+        assert len(served) + len(shed) == 6 and len(served) >= 2 and shed
+        assert all(int(headers["Retry-After"]) > 0 for _, headers, _ in shed)
+        assert max(seconds for *_, seconds in shed) < min(seconds for *_, seconds in served)  # shed at once
+    finally:
+        server.stop()
+
+
+def test_metrics_add_up_over_several_workers(tmp_path: Path) -> None:
+    server = LiveServer(tmp_path / "cache", "--workers", "2")
+    try:
+        for _ in range(12):
+            assert get(server, "/-/version")[0] == 200
+        metrics = get(server, "/-/metrics")[2].decode()
+        line = next(
+            line
+            for line in metrics.splitlines()
+            if line.startswith("plankg_http_requests_total") and 'route="/-/version"' in line
+        )
+        assert float(line.split()[-1]) == 12  # whichever worker answered each request
+    finally:
+        server.stop()

@@ -49,6 +49,6 @@ def create_app(
     app.register_blueprint(system.bp)
     app.register_blueprint(openapi.bp)
     register_error_handlers(app)
-    security.install(app, config.rate_limit)
+    security.install(app, config.rate_limit, config.max_in_flight)
     observability.install(app)
     return app

@@ -37,7 +37,8 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 5000
     workers: int = 1
-    threads: int = 8
+    threads: int = 32
+    max_in_flight: int = 16  # per server process; more concurrent requests are answered 503 + Retry-After
     debug: bool = False
     query_memory_mb: int = 1024  # per query process (RLIMIT_DATA); a query needing more is stopped
     rate_limit: str = ""  # per client address, e.g. "120/minute"; empty: no rate limiting
@@ -63,6 +64,7 @@ _CONVERTERS: dict[str, Any] = {
     "port": int,
     "workers": int,
     "threads": int,
+    "max_in_flight": int,
     "query_memory_mb": int,
     "rate_limit": str,
     "debug": lambda v: v if isinstance(v, bool) else str(v).lower() in ("1", "true", "yes", "on"),

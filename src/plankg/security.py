@@ -1,4 +1,4 @@
-"""Web safety on every answer: security headers, and optional per-client rate limiting.
+"""Web safety on every answer: security headers, load shedding, and optional per-client rate limiting.
 
 The Content-Security-Policy allows only this server's own scripts, styles, images and fetches; the
 pages carry no inline script or style (data for scripts travel in ``<script type="application/json">``
@@ -7,7 +7,9 @@ blocks, which are not executed), and the browser tests fail on any policy violat
 
 from __future__ import annotations
 
-from flask import Flask, Response
+import threading
+
+from flask import Flask, Response, g
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -37,8 +39,52 @@ HEADERS = {
 }
 
 
-def install(app: Flask, rate_limit: str) -> None:
-    """Add the headers to every response; limit requests per client address when ``rate_limit`` is set."""
+class Admission:
+    """At most ``limit`` requests in flight in this process; more are shed at once with 503 + Retry-After.
+
+    Below the limit every request is queued and served (a SPARQL request waits for a free query
+    process); above it the server answers quickly instead of letting every client's latency grow.
+    The health check is never shed.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.in_flight = 0
+        self._lock = threading.Lock()
+
+    def enter(self) -> bool:
+        with self._lock:
+            if self.in_flight >= self.limit:
+                return False
+            self.in_flight += 1
+            return True
+
+    def leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
+
+def install(app: Flask, rate_limit: str, max_in_flight: int) -> None:
+    """Add the headers to every response; shed load above ``max_in_flight``; rate-limit when configured."""
+    from plankg.executor import Overloaded
+
+    admission = Admission(max_in_flight)
+    app.extensions["plankg-admission"] = admission
+
+    @app.before_request
+    def admit() -> None:
+        from flask import request
+
+        if request.endpoint == "system.health":
+            return
+        if not admission.enter():
+            raise Overloaded(f"{admission.limit} requests are in flight here (PLANKG_MAX_IN_FLIGHT)")
+        g.plankg_admitted = True
+
+    @app.teardown_request
+    def release(_: BaseException | None) -> None:
+        if g.pop("plankg_admitted", False):
+            admission.leave()
 
     @app.after_request
     def headers(response: Response) -> Response:

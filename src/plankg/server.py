@@ -88,7 +88,26 @@ def gunicorn_options(config: Config) -> dict[str, Any]:
         "loglevel": "info",
         "limit_request_line": 8190,
         "control_socket_disable": True,
+        **({"child_exit": _child_exit} if config.workers > 1 else {}),
     }
+
+
+def _child_exit(server: Any, worker: Any) -> None:
+    """A gunicorn worker ended: its metrics files no longer count as live (prometheus_client multiprocess)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def _metrics_across_workers(config: Config) -> None:
+    """With several workers, make the Prometheus counts add up over them (before any worker starts)."""
+    import os
+    import shutil
+
+    folder = config.cache_dir / "metrics" / str(os.getpid())
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
 def run(config: Config, prepared: Prepared) -> None:
@@ -98,4 +117,6 @@ def run(config: Config, prepared: Prepared) -> None:
 
         create_app(config, prepared).run(host=config.host, port=config.port, debug=True, use_reloader=False)
         return
+    if config.workers > 1:
+        _metrics_across_workers(config)
     GunicornServer(config, prepared).run()
