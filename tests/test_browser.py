@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -214,3 +215,33 @@ def test_hostile_literals_run_no_script_in_the_browser(browser: Browser, tmp_pat
         page.close()
     finally:
         server.stop()
+
+
+def test_the_query_page_shows_and_downloads_rdf_results(browser: Browser, live_server: LiveServer, store) -> None:  # type: ignore[no-untyped-def]
+    import pyoxigraph as ox
+
+    construct = (
+        "CONSTRUCT { ?m <http://www.w3.org/ns/org#identifier> ?c } WHERE { "
+        "<https://w3id.org/plankg/id/samarbejde/trekantomraadet> <http://www.w3.org/ns/org#hasMember> ?m . "
+        "?m <http://www.w3.org/ns/org#identifier> ?c }"
+    )
+    expected = set(store.query(construct, use_default_graph_as_union=True))
+    page = browser.new_page(accept_downloads=True)
+    hosts: list[str] = []
+    page.on("request", lambda request: hosts.append(urlparse(request.url).netloc))
+    page.goto(live_server.url + "/sparql")
+    page.wait_for_selector("#yasgui[data-ready=true]")
+    page.evaluate(
+        "query => { const tab = window.plankgYasgui.getTab(); tab.setQuery(query); tab.getYasqe().query(); }",
+        construct,
+    )
+    page.wait_for_selector(".yasr table tbody tr")
+    assert page.locator(".yasr table tbody tr").count() == len(expected) == 7
+    page.click(".yasr .select_response")
+    with page.expect_download() as download:
+        page.click(".yasr .yasr_downloadIcon")
+    downloaded = Path(download.value.path()).read_bytes()
+    parsed = {q.triple for q in ox.parse(downloaded, format=ox.RdfFormat.TURTLE)}
+    assert parsed == expected
+    assert set(hosts) == {f"127.0.0.1:{live_server.port}"}
+    page.close()
