@@ -98,6 +98,10 @@ def test_unknown_uris_get_404_for_people_and_machines(client) -> None:  # type: 
     assert machine.status_code == 404 and machine.mimetype == "text/plain"
     person = client.get("/doc/kommune/9999")
     assert person.status_code == 404 and person.mimetype == "text/html"
+    assert "Ikke fundet" in person.get_data(as_text=True)
+    english = client.get("/doc/kommune/9999?lang=en")
+    assert english.status_code == 404 and "Not found" in english.get_data(as_text=True)
+    assert "https://w3id.org/plankg/id/kommune/9999" in english.get_data(as_text=True)
 
 
 def test_406_lists_the_formats_and_head_has_no_body(client) -> None:  # type: ignore[no-untyped-def]
@@ -203,6 +207,7 @@ def test_gzipped_dumps_sitemap_and_favicon(client) -> None:  # type: ignore[no-u
     sitemap = ET.fromstring(client.get("/sitemap.xml").data)
     locations = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert "http://localhost/doc/kommune/0621" in locations and len(locations) >= 1 + 3 + 98 + 5 + 2
+    assert {"http://localhost/", "http://localhost/kort"} <= set(locations)
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
     icon.close()

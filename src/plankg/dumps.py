@@ -135,7 +135,7 @@ def sitemap() -> Response:
 
     root = request.host_url.rstrip("/")
     base = state().config.base_uri + "id/"
-    paths = [url_for("dumps.dataset")]
+    paths = [url_for("pages.front"), url_for("pages.overview_map"), url_for("dumps.dataset")]
     for slug in COLLECTIONS:
         paths.append(url_for("linkeddata.document", path=slug))
         quads = collection_quads(state().store, base + slug, slug)

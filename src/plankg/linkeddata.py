@@ -149,7 +149,11 @@ def _render(found: Document, chosen: Format, base: str, offered: tuple[Format, .
 
 def _not_found(iri: str, chosen: Format) -> Response:
     if chosen is HTML:
-        return Response(render_template("not_found.html", iri=iri), status=404, content_type=HTML.content_type)
+        from plankg.pages import TEXT, ui_language
+
+        lang = ui_language()
+        page = render_template("not_found.html", iri=iri, text=TEXT[lang], lang=lang)
+        return Response(page, status=404, content_type=HTML.content_type, headers={"Vary": "Accept, Accept-Language"})
     return Response(
         f"404 Not Found\n\nplankg holds nothing about <{iri}>.\n", status=404, content_type="text/plain; charset=utf-8"
     )

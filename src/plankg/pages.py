@@ -47,6 +47,8 @@ TEXT = {
         "to": "til",
         "seen": "kendt medlem på dagen",
         "characters": "tegn i alt; hele værdien står i de andre formater",
+        "not_found": "Ikke fundet",
+        "not_found_text": "plankg har intet om",
         "registry": "Registre og links",
         "registry_kind": {
             "code_municipality": "Kommunekode",
@@ -113,6 +115,8 @@ TEXT = {
         "to": "until",
         "seen": "known member on",
         "characters": "characters in all; the whole value is in the other formats",
+        "not_found": "Not found",
+        "not_found_text": "plankg holds nothing about",
         "registry": "Registries and links",
         "registry_kind": {
             "code_municipality": "Municipality code",
