@@ -149,3 +149,23 @@ def test_each_linkset_has_a_subset_per_source_graph_with_its_provenance(built: P
             assert int(g.value(subset, URIRef(VOID + "triples"))) == per_graph[str(graph)]
             source = g.value(subset, URIRef("http://purl.org/dc/terms/source"))
             assert str(source) == str(graph).replace("/graph/register/", "/id/kilde/")
+
+
+def test_builds_of_the_same_data_are_byte_for_byte_the_same(tmp_path: Path) -> None:
+    """Blank node labels and JSON-LD order do not depend on the process: replicas publish the same bytes."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"build-{seed}"
+        subprocess.run(
+            [sys.executable, "-m", "plankg", "build", "--out", str(out), "--force"],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.append(out)
+    for name in ("plankg.trig", "plankg.nq", "plankg.ttl", "plankg.jsonld", "void.ttl"):
+        assert (outputs[0] / name).read_bytes() == (outputs[1] / name).read_bytes(), name

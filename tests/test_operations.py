@@ -245,3 +245,33 @@ def test_metrics_add_up_over_several_workers(tmp_path: Path) -> None:
         assert float(line.split()[-1]) == 12  # whichever worker answered each request
     finally:
         server.stop()
+
+
+def test_replicas_of_the_same_data_give_the_same_etags(tmp_path: Path) -> None:
+    """Two servers with their own caches (stateless replicas): a cache in front sees one ETag per variant."""
+    first = LiveServer(tmp_path / "one")
+    second = LiveServer(tmp_path / "two")
+    paths = [
+        "/doc/kommune/0621",
+        "/doc/kommune/0621?lang=en",
+        "/doc/kommune/0621.ttl",
+        "/doc/kommune/0621.geojson",
+        "/doc/kommune",
+        "/doc/kommune.geojson",
+        "/data/plankg.ttl",
+        "/data/plankg.nq.gz",
+        "/sparql?query=" + quote("ASK { ?s ?p ?o }"),
+    ]
+    try:
+        tags = {}
+        for path in paths:
+            one, two = get(first, path), get(second, path)
+            assert one[0] == two[0] == 200, path
+            assert one[1]["ETag"] == two[1]["ETag"], path
+            assert one[2] == two[2], path  # the same bytes under the same tag
+            tags[path] = one[1]["ETag"]
+            assert get(second, path, {"If-None-Match": one[1]["ETag"]})[0] == 304, path
+        assert tags["/doc/kommune/0621"] != tags["/doc/kommune/0621?lang=en"]  # the language is part of the variant
+    finally:
+        first.stop()
+        second.stop()

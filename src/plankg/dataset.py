@@ -8,11 +8,13 @@ can name the file a planner has to open (pyshacl does not know files; DESIGN §6
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -91,14 +93,33 @@ def iter_rdf_files(paths: Iterable[Path]) -> Iterator[Path]:
             raise DataError("no such file or folder", path)
 
 
+def _stable_blank_nodes(quads: list[ox.Quad], content: bytes) -> list[ox.Quad]:
+    """Blank nodes named by the file's content and their order in it.
+
+    Distinct across files (as RDF merge requires) yet the same on every machine and every load, so
+    that builds of the same data are byte for byte the same — and so are their ETags on replicas.
+    """
+    prefix = "b" + hashlib.sha256(content).hexdigest()[:12] + "x"
+    names: dict[str, ox.BlankNode] = {}  # the parser's own labels are random: number them in parse order
+
+    def rename(term: Any) -> Any:
+        if not isinstance(term, ox.BlankNode):
+            return term
+        if term.value not in names:
+            names[term.value] = ox.BlankNode(f"{prefix}{len(names)}")
+        return names[term.value]
+
+    if not any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object, q.graph_name)):
+        return quads
+    return [ox.Quad(rename(q.subject), q.predicate, rename(q.object), rename(q.graph_name)) for q in quads]
+
+
 def read_file(path: Path, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
     """Parse one RDF file; triples go to ``graph`` or the default graph."""
     fmt = RDF_EXTENSIONS[path.suffix]
     try:
-        if fmt == ox.RdfFormat.JSON_LD:
-            quads = list(ox.parse(_local_jsonld(path), format=fmt, rename_blank_nodes=True))
-        else:
-            quads = list(ox.parse(path=path, format=fmt, rename_blank_nodes=True))
+        content = _local_jsonld(path) if fmt == ox.RdfFormat.JSON_LD else path.read_bytes()
+        quads = _stable_blank_nodes(list(ox.parse(content, format=fmt)), content)
     except SyntaxError as error:
         raise DataError(f"parse error: {error}", path) from error
     except OSError as error:

@@ -109,9 +109,12 @@ def dump(extension: str) -> Response:
         path = app_state.prepared.build_dir / f"plankg.{extension}"
     else:
         path = _rewritten_dump(app_state.prepared.store_path.parent / "dumps", extension)
+    # The ETag names the data version and the variant, so it is the same on every replica.
+    tag = f"{app_state.prepared.version}-{extension}"
     if request.path.endswith(".gz"):
-        return send_file(_gzipped(path), mimetype="application/gzip", etag=True, conditional=True, max_age=3600)
-    response = send_file(path, mimetype=_media_type(extension), etag=True, conditional=True, max_age=3600)
+        gz = _gzipped(path)
+        return send_file(gz, mimetype="application/gzip", etag=f"{tag}-gz", conditional=True, max_age=3600)
+    response = send_file(path, mimetype=_media_type(extension), etag=tag, conditional=True, max_age=3600)
     response.headers["Content-Type"] = _media_type(extension)
     return response
 
@@ -122,7 +125,12 @@ def _gzipped(path: Path) -> Path:
     with _lock:
         if not target.exists():
             staging = target.with_suffix(".tmp")
-            with path.open("rb") as source, gzip.open(staging, "wb") as sink:
+            # No name and no time in the gzip header: every replica writes the same bytes.
+            with (
+                path.open("rb") as source,
+                staging.open("wb") as raw,
+                gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as sink,
+            ):
                 shutil.copyfileobj(source, sink)
             staging.replace(target)
     return target

@@ -17,7 +17,7 @@ from plankg import geo
 from plankg.collections import collection_csv, collection_name, collection_quads
 from plankg.config import CANONICAL_BASE
 from plankg.formats import FAMILIES, GEOJSON, HTML, Format, NotAcceptable, choose_format
-from plankg.pages import local_href, render_document
+from plankg.pages import local_href, render_document, ui_language
 from plankg.prefixes import PREFIXES
 from plankg.resources import Document, describe
 from plankg.state import state
@@ -81,6 +81,9 @@ def _collection(iri: str, slug: str, extension: str | None, base: str) -> Respon
     family = "collection" if slug == "samarbejde" else "place-collection"
     chosen = choose_format(extension, request.args.get("format"), request.headers.get("Accept"), family)
     store = state().store
+    etag = _etag(iri, 0, chosen)
+    if etag in request.if_none_match:
+        return Response(status=304, headers={"ETag": f'"{etag}"', "Vary": "Accept"})
     if chosen is GEOJSON:
         body = _geojson(iri)
     elif chosen.extension == "csv":
@@ -89,8 +92,10 @@ def _collection(iri: str, slug: str, extension: str | None, base: str) -> Respon
         found = Document(iri, collection_quads(store, iri, slug), 0, 0)
         body = _render(found, chosen, base, FAMILIES[family])
     response = Response(body, content_type=chosen.content_type)
-    response.headers["Vary"] = "Accept"
+    response.headers["Vary"] = "Accept, Accept-Language" if chosen is HTML else "Accept"
     response.headers["Content-Location"] = f"{base}.{chosen.extension}"
+    response.headers["ETag"] = f'"{etag}"'
+    response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["Link"] = ", ".join(
         f'<{base}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in FAMILIES[family] if f is not chosen
     )
@@ -113,7 +118,7 @@ def _negotiated(iri: str, extension: str | None, base: str, family: str = "page"
     found = describe(app_state.store, iri, page)
     if found is None:
         return _not_found(iri, chosen)
-    etag = hashlib.sha256(f"{app_state.prepared.version}\n{iri}\n{page}\n{chosen.media_type}".encode()).hexdigest()[:32]
+    etag = _etag(iri, page, chosen)
     if etag in request.if_none_match:
         return Response(status=304, headers={"ETag": f'"{etag}"', "Vary": "Accept"})
     body = _geojson(iri) if chosen is GEOJSON else _render(found, chosen, base, FAMILIES[family])
@@ -130,6 +135,13 @@ def _negotiated(iri: str, extension: str | None, base: str, family: str = "page"
         links.append(f'<{base}?page={page + 1}>; rel="next"')
     response.headers["Link"] = ", ".join(links)
     return response
+
+
+def _etag(iri: str, page: int, chosen: Format) -> str:
+    """The same on every replica serving the same data: data version, document, page, variant (and language)."""
+    lang = ui_language() if chosen is HTML else ""
+    key = f"{state().prepared.version}\n{iri}\n{page}\n{chosen.media_type}\n{lang}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def _built_at() -> datetime:

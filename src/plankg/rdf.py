@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Iterable
 
@@ -79,4 +80,14 @@ def to_jsonld(quads: Iterable[ox.Quad], context: dict[str, object]) -> bytes:
         # rdflib 7's own JSON-LD serialiser calls its deprecated Dataset.contexts and default_context.
         warnings.filterwarnings("ignore", r"Dataset\.(contexts|default_context) is deprecated", DeprecationWarning)
         text = dataset.serialize(format="json-ld", context=context, auto_compact=True, indent=1)
-    return text.encode("utf-8")
+    # rdflib writes graphs and values in hash order; sort them (never an @list) so builds are reproducible.
+    return json.dumps(_ordered(json.loads(text)), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _ordered(value: object, key: str = "") -> object:
+    if isinstance(value, dict):
+        return {k: _ordered(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_ordered(v) for v in value]
+        return items if key == "@list" else sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+    return value
