@@ -4,7 +4,8 @@ Each step runs a fixed number of requests (bounded) with N concurrent keep-alive
 prints throughput, p50/p99 latency, and the answers by status; the baseline run in the same
 process is the server's cheapest route (``/-/health``) at the same concurrency, so the ratio
 says how much of the server's capacity the mix uses. Steps go on until throughput stops growing
-and 503s (shed load, with Retry-After) appear. Run: ``python benchmarks/bench_load.py``.
+and 503s (shed load, with Retry-After) appear. Run: ``python benchmarks/bench_load.py [--workers N]
+[--levels 1,2,4,...]`` (gunicorn workers, default 1).
 """
 
 from __future__ import annotations
@@ -50,10 +51,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(cache: Path) -> tuple[subprocess.Popen[bytes], int]:
+def start_server(cache: Path, workers: int) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "plankg", "serve", "--port", str(port)],
+        [sys.executable, "-m", "plankg", "serve", "--port", str(port), "--workers", str(workers)],
         env={**os.environ, "PLANKG_CACHE_DIR": str(cache)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -112,15 +113,23 @@ def run_level(port: int, clients: int, total: int, mix: list[tuple[str, str, dic
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--levels", default=",".join(map(str, LEVELS)))
+    args = parser.parse_args()
+    levels = [int(level) for level in args.levels.split(",")]
+    print(f"gunicorn workers: {args.workers}")
     with tempfile.TemporaryDirectory(prefix="plankg-load-") as scratch:
-        process, port = start_server(Path(scratch))
+        process, port = start_server(Path(scratch), args.workers)
         try:
             for _, path, headers in MIX:  # warm every route once
                 urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers))
             header = ("clients", "mix req/s", "p50 ms", "p99 ms", "health req/s", "ratio")
             print("{:>7} {:>10} {:>8} {:>8} {:>13} {:>6}  statuses".format(*header))
             best = 0.0
-            for clients in LEVELS:
+            for clients in levels:
                 mix = run_level(port, clients, REQUESTS_PER_LEVEL, MIX)
                 health = run_level(port, clients, REQUESTS_PER_LEVEL, [("health", "/-/health", {})])
                 ratio = float(mix["rps"]) / float(health["rps"])  # type: ignore[arg-type]
