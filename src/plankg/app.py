@@ -29,18 +29,23 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.jinja_env.undefined = StrictUndefined  # a missing text or value is an error, not an empty cell
-    pool = QueryPool(
-        prepared.store_path, config.query_processes, config.result_limit, config.query_memory_mb * 1024 * 1024
-    )
-    atexit.register(pool.close)
-    store = ox.Store.read_only(str(prepared.store_path))
-    union_triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     from plankg import dumps, linkeddata, observability, openapi, pages, security, sparql, system
 
-    description = dumps.description_triples(prepared.build_dir, config.base_uri)
+    if prepared.remote:
+        store, pool, union_triples, description = _remote(config, prepared)
+    else:
+        pool = QueryPool(
+            prepared.store_path, config.query_processes, config.result_limit, config.query_memory_mb * 1024 * 1024
+        )
+        atexit.register(pool.close)
+        store = ox.Store.read_only(str(prepared.store_path))
+        union_triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        description = dumps.description_triples(prepared.build_dir, config.base_uri)
     held = frozenset(prepared.graphs)
     app.extensions["plankg"] = AppState(config, prepared, pool, held, union_triples, store, description)
     app.extensions["plankg-reload"] = dict(reload_status or {"last_reload_at": None, "last_reload_error": None})
+    if prepared.remote:
+        _follow_published_versions(app.extensions["plankg"], config)
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(dumps.bp)
@@ -52,3 +57,54 @@ def create_app(
     security.install(app, config.rate_limit, config.max_in_flight)
     observability.install(app)
     return app
+
+
+def _remote(config: Config, prepared: Prepared) -> tuple[Any, Any, int, list[ox.Triple]]:
+    """The store, query runner, triple count and description when the data live in a remote engine."""
+    from plankg.remote import DESCRIPTION, Endpoints, RemotePool, RemoteStore
+
+    store = RemoteStore(Endpoints.from_setting(config.store), prepared.graphs, timeout=config.query_timeout)
+    pool = RemotePool(store, config.query_processes * 4, config.result_limit)
+    count = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+    assert isinstance(count, ox.QuerySolutions)
+    union_triples = int(next(iter(count))["n"].value)
+    described = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=(DESCRIPTION,))
+    return store, pool, union_triples, list(described)  # type: ignore[arg-type]
+
+
+def _follow_published_versions(app_state: AppState, config: Config, every: float = 5.0) -> None:
+    """A replica serves whatever version is live at the store: look every few seconds, switch when it changes."""
+    import dataclasses
+    import logging
+    import threading
+    import time
+
+    from plankg.remote import DEFAULT_GRAPH, Endpoints, read_version
+
+    endpoints = Endpoints.from_setting(config.store)
+
+    def follow() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                live = read_version(endpoints, timeout=5.0)
+            except Exception as error:  # the store is away: keep answering (with 503s) and look again
+                logging.getLogger("plankg.remote").warning("cannot read the live version: %s", error)
+                continue
+            if live is None or live.version == app_state.prepared.version:
+                continue
+            graphs = tuple(sorted(g for g in live.graphs if g != DEFAULT_GRAPH))
+            app_state.store.graphs = graphs
+            app_state.held_graphs = frozenset(graphs)
+            app_state.prepared = dataclasses.replace(
+                app_state.prepared,
+                version=live.version,
+                built_at=live.built_at,
+                graphs=graphs,
+                quads=sum(live.graphs.values()),
+                build_dir=config.cache_dir / "remote" / live.version,
+            )
+            app_state._atlas = None
+            logging.getLogger("plankg.remote").warning("now serving the published version %s", live.version)
+
+    threading.Thread(target=follow, name="plankg-version", daemon=True).start()

@@ -118,6 +118,59 @@ def import_registry(folder: Path | None) -> None:
     click.echo(f"wrote {target}")
 
 
+@main.command()
+@click.option("--to", "target", required=True, metavar="sparql:URL", help="The store (also PLANKG_STORE).")
+@data_option("Publish")
+@click.option("--rollback", is_flag=True, help="Make the previous version live again instead.")
+@click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds per request to the store.")
+def publish(target: str, paths: tuple[Path, ...], rollback: bool, timeout: float) -> None:
+    """Publish the validated data to a remote store as a new version, switched to when complete.
+
+    The update URL and the credentials come from PLANKG_STORE_UPDATE_URL, PLANKG_STORE_USER and
+    PLANKG_STORE_PASSWORD.
+    """
+    from plankg.build import InvalidData, build
+    from plankg.config import _store_setting, load_config
+    from plankg.remote import Endpoints, RemoteQueryError, StoreUnavailable
+    from plankg.remote import publish as publish_version
+    from plankg.remote import rollback as rollback_version
+    from plankg.serving import data_key
+
+    try:
+        endpoints = Endpoints.from_setting(_store_setting(target))
+    except ValueError as error:
+        fail(str(error))
+    try:
+        if rollback:
+            live = rollback_version(endpoints, timeout)
+            click.echo(f"rolled back: version {live.version} (built {live.built_at}) is live again")
+            return
+        config = load_config(environ=dict(os.environ), overrides={"data": list(paths) or None})
+        data = list(config.data) or [project.data_dir()]
+        result = build(config.cache_dir / "builds" / data_key(data), data)
+        version = str(result.manifest["input_hash"])[:12]
+        import pyoxigraph as ox
+
+        from plankg.config import CANONICAL_BASE
+        from plankg.dumps import description_triples
+
+        quads = list(ox.parse(path=result.out / "plankg.nq", format=ox.RdfFormat.N_QUADS))  # what was validated
+        description = description_triples(result.out, CANONICAL_BASE)
+
+        def progress(graph: str, triples: int) -> None:
+            click.echo(f"staged {graph}: {triples} triples", err=True)
+
+        live = publish_version(
+            endpoints, quads, version, str(result.manifest["built_at"]), description, timeout, progress
+        )
+    except InvalidData as error:
+        click.echo(error.report.as_text())
+        fail("the data are invalid; nothing was published", EXIT_INVALID)
+    except (StoreUnavailable, RemoteQueryError, TimeoutError, DataError) as error:
+        fail(f"{error}; the live version is unchanged")
+    click.echo(f"published version {live.version}: {sum(live.graphs.values())} triples in {len(live.graphs)} graphs")
+
+
 @main.group()
 def link() -> None:
     """Reconcile the registry links with a registry snapshot or with Wikidata.

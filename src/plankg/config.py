@@ -42,6 +42,7 @@ class Config:
     debug: bool = False
     query_memory_mb: int = 1024  # per query process (RLIMIT_DATA); a query needing more is stopped
     rate_limit: str = ""  # per client address, e.g. "120/minute"; empty: no rate limiting
+    store: str = ""  # "" (the embedded engine) or "sparql:URL" (an existing engine; see remote.py)
 
     def as_public_dict(self) -> dict[str, Any]:
         """The effective configuration for ``/-/config`` (no secrets are held here yet)."""
@@ -67,8 +68,17 @@ _CONVERTERS: dict[str, Any] = {
     "max_in_flight": int,
     "query_memory_mb": int,
     "rate_limit": str,
+    "store": lambda v: _store_setting(str(v)),
     "debug": lambda v: v if isinstance(v, bool) else str(v).lower() in ("1", "true", "yes", "on"),
 }
+
+
+def _store_setting(value: str) -> str:
+    if value in ("", "oxigraph"):
+        return ""
+    if not value.startswith(("sparql:http://", "sparql:https://")):
+        raise ValueError(f"store {value!r}: expected 'oxigraph' or 'sparql:http(s)://host:port/path'")
+    return value
 
 
 def normalise_base(base: str) -> str:

@@ -105,7 +105,9 @@ def dump(extension: str) -> Response:
             content_type="text/plain; charset=utf-8",
         )
     app_state = state()
-    if app_state.config.base_uri == CANONICAL_BASE:
+    if app_state.prepared.remote:  # written once per version from the remote store, then kept
+        path = _rewritten_dump(app_state.prepared.build_dir / "dumps", extension)
+    elif app_state.config.base_uri == CANONICAL_BASE:
         path = app_state.prepared.build_dir / f"plankg.{extension}"
     else:
         path = _rewritten_dump(app_state.prepared.store_path.parent / "dumps", extension)

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from plankg.executor import Overloaded, QueryFailed, QueryTimeout
 from plankg.formats import NotAcceptable
 from plankg.guard import Refused
+from plankg.remote import StoreUnavailable as RemoteUnavailable
 
 
 class ProtocolError(Exception):
@@ -81,8 +82,21 @@ def register_error_handlers(app: Flask) -> None:
             return error_response(422, "Result too large", str(error))
         if error.kind == "memory":
             return error_response(422, "Query too large", str(error))
+        if error.kind == "unavailable":
+            return error_response(503, "Store unavailable", str(error), RETRY_AFTER)
         app.logger.error("query failed: %s", error)
         return error_response(503, "Service Unavailable", str(error), RETRY_AFTER)
+
+    @app.errorhandler(RemoteUnavailable)
+    def store_down(error: RemoteUnavailable) -> Response:
+        app.logger.error("remote store unavailable: %s", error)
+        _outcome("error")
+        return error_response(503, "Store unavailable", str(error), RETRY_AFTER)
+
+    @app.errorhandler(TimeoutError)
+    def store_slow(error: TimeoutError) -> Response:
+        _outcome("timeout")
+        return error_response(503, "Store timeout", "the store did not answer in time; try again shortly", RETRY_AFTER)
 
     @app.errorhandler(QueryTimeout)
     def timeout(error: QueryTimeout) -> Response:

@@ -117,21 +117,27 @@ def runnable_text(query: NamedQuery, values: dict[str, str] | None = None) -> st
     The values (and the declared defaults) go into a ``VALUES`` block at the start of the outer
     ``WHERE`` group, so the text runs as it is at ``/sparql`` and answers as the bound query does.
     """
-    bound = query.bindings(values or {})
+    try:
+        return inject_values(query.text, query.bindings(values or {}))
+    except ValueError as error:
+        raise QueryError(f"{query.name}: {error}") from error
+
+
+def inject_values(text: str, bound: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]) -> str:
+    """``text`` with ``bound`` as a ``VALUES`` block at the start of its outer ``WHERE`` group."""
     if not bound:
-        return query.text
+        return text
     header_end = 0
-    for line in query.text.splitlines(keepends=True):
+    for line in text.splitlines(keepends=True):
         if not line.startswith("#"):
             break
         header_end += len(line)
-    match = _OUTER_WHERE.search(query.text, header_end)
+    match = _OUTER_WHERE.search(text, header_end)
     if match is None:
-        raise QueryError(f"{query.name}: no WHERE group to bind the parameters in")
+        raise ValueError("no WHERE group to bind the parameters in")
     names = " ".join(str(variable) for variable in bound)
     terms = " ".join(str(term) for term in bound.values())
-    block = f"\n  VALUES ({names}) {{ ({terms}) }}"
-    return query.text[: match.end()] + block + query.text[match.end() :]
+    return text[: match.end()] + f"\n  VALUES ({names}) {{ ({terms}) }}" + text[match.end() :]
 
 
 def parse_query_file(path: Path) -> NamedQuery:

@@ -39,6 +39,7 @@ class Prepared:
     loaded_at: str
     graphs: tuple[str, ...]
     quads: int
+    remote: str = ""  # the remote store's setting, when the data are served from one
 
 
 def rewrite_iri(iri: str, base: str) -> str:
@@ -106,6 +107,8 @@ class StoreUnavailable(Exception):
 
 def check_store(prepared: Prepared) -> None:
     """Open the prepared store read-only once, so that a broken store stops the start, loudly."""
+    if prepared.remote:
+        return  # prepare_remote has read the live version from it
     try:
         store = ox.Store.read_only(str(prepared.store_path))
         next(iter(store.quads_for_pattern(None, None, None, None)), None)
@@ -113,12 +116,41 @@ def check_store(prepared: Prepared) -> None:
         raise StoreUnavailable(f"cannot open the store at {prepared.store_path}: {error}") from error
 
 
+def prepare_remote(config: Config) -> Prepared:
+    """The live version of the data at a remote store (nothing is built or loaded here)."""
+    from plankg.remote import DEFAULT_GRAPH, Endpoints, RemoteQueryError, read_version
+    from plankg.remote import StoreUnavailable as RemoteUnavailable
+
+    if config.base_uri != CANONICAL_BASE:
+        raise ValueError("--base-uri is not supported with a remote store: publish the data under their own IRIs")
+    try:
+        live = read_version(Endpoints.from_setting(config.store), timeout=config.query_timeout)
+    except (RemoteUnavailable, RemoteQueryError, TimeoutError) as error:
+        raise StoreUnavailable(f"cannot read the live version at {config.store}: {error}") from error
+    if live is None:
+        raise StoreUnavailable(f"nothing is published at {config.store}: run plankg publish --to {config.store}")
+    cache = config.cache_dir / "remote" / live.version
+    cache.mkdir(parents=True, exist_ok=True)
+    return Prepared(
+        store_path=cache / "db",
+        build_dir=cache,
+        version=live.version,
+        built_at=live.built_at,
+        loaded_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        graphs=tuple(sorted(g for g in live.graphs if g != DEFAULT_GRAPH)),
+        quads=sum(live.graphs.values()),
+        remote=config.store,
+    )
+
+
 def prepare(config: Config, keep: Path | None = None) -> Prepared:
     """Validate and build the configured data (cached), and make its store for the configured base.
 
     Stores of earlier data versions are removed, except ``keep`` (the store still being served
-    while a reload starts new workers).
+    while a reload starts new workers). With a remote store, the live version is read from it.
     """
+    if config.store:
+        return prepare_remote(config)
     data = list(config.data) or [project.data_dir()]
     build_dir = config.cache_dir / "builds" / data_key(data)
     result = build(build_dir, data)

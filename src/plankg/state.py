@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 from flask import current_app
 
 from plankg.config import Config
-from plankg.executor import QueryPool
 from plankg.geo import Atlas, load_atlas
 from plankg.serving import Prepared
 
@@ -19,10 +19,12 @@ class AppState:
 
     config: Config
     prepared: Prepared
-    pool: QueryPool
+    pool: Any  # executor.QueryPool, or remote.RemotePool with the same run()
     held_graphs: frozenset[str]
     union_triples: int
-    store: ox.Store  # read-only, for resource documents (bounded lookups, no user SPARQL)
+    # read-only, for resource documents (bounded lookups, no user SPARQL): a pyoxigraph Store, or a
+    # remote.RemoteStore with the same read API (quads_for_pattern, query)
+    store: Any
     description: list[ox.Triple]  # the dataset description, under the configured base
     _atlas: Atlas | None = field(default=None, repr=False)
 

@@ -14,6 +14,8 @@ bp = Blueprint("system", __name__, url_prefix="/-")
 def health() -> Response:
     """200 while the server can answer queries."""
     app_state = state()
+    if app_state.prepared.remote:
+        app_state.store.query("ASK { ?s ?p ?o }", timeout=5.0)  # a store that is down answers 503 (errors.py)
     return jsonify(status="ok", data_version=app_state.prepared.version, query_workers=len(app_state.pool.pids))
 
 

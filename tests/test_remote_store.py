@@ -1,0 +1,248 @@
+"""plankg over an existing engine: Virtuoso (Debian's virtuoso-opensource) on 127.0.0.1.
+
+The same plankg serves the same answers from Virtuoso as from the embedded engine (a differential
+test: bindings compared as sets, graphs as sets of quads with geometry literals compared as
+geometries); publishing is atomic (an interrupted publish changes nothing) and reversible; a store
+that goes away gives 503s and plankg recovers when it returns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+import shapely.wkt
+
+from plankg.queries import list_queries, runnable_text
+
+from .conftest import ROOT, LiveServer
+from .virtuoso import Virtuoso
+
+WKT = "http://www.opengis.net/ont/geosparql#wktLiteral"
+DOCUMENTS = [
+    "/doc/kommune/0621.nq",
+    "/doc/kommune/0510.nq",
+    "/doc/region/1083.nq",
+    "/doc/samarbejde/trekantomraadet.nq",
+    "/doc/samarbejde/vestegnssamarbejdet.nq",
+    "/doc/kilde/plan09-2009-12-02.nq",
+    "/doc/kommune.nq",
+    "/doc/samarbejde.nq",
+]
+
+
+def get(
+    server: LiveServer, path: str, headers: dict[str, str] | None = None, timeout: float = 60
+) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(server.url + path, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def sparql(server: LiveServer, query: str) -> tuple[int, Any]:
+    body = urllib.parse.urlencode({"query": query}).encode()
+    request = urllib.request.Request(
+        server.url + "/sparql", data=body, headers={"Accept": "application/sparql-results+json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def normal(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | ox.Triple) -> object:
+    """A term as compared: geometry literals by their shape (Virtuoso may write WKT differently)."""
+    if isinstance(term, ox.Literal) and term.datatype.value == WKT:
+        return ("wkt", shapely.wkt.loads(term.value).normalize().wkt)
+    return term
+
+
+def quads(body: bytes) -> set[tuple[object, ...]]:
+    return {
+        tuple(normal(t) for t in (q.subject, q.predicate, q.object, q.graph_name))
+        for q in ox.parse(body, format=ox.RdfFormat.N_QUADS)
+    }
+
+
+def same_graph(first: list[ox.Triple], second: list[ox.Triple]) -> bool:
+    """Isomorphic: ground triples equal (geometries as geometries), the blank-node parts isomorphic (rdflib)."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from plankg.dataset import to_rdflib
+
+    def ground(triples: list[ox.Triple]) -> set[tuple[object, ...]]:
+        return {tuple(map(normal, (t.subject, t.predicate, t.object))) for t in triples if not blank(t)}
+
+    def blank(t: ox.Triple) -> bool:
+        return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+
+    def with_blanks(triples: list[ox.Triple]) -> Graph:
+        graph = Graph()
+        for t in triples:
+            if blank(t):
+                graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
+        return graph
+
+    return ground(first) == ground(second) and isomorphic(with_blanks(first), with_blanks(second))
+
+
+def bindings(results: Any) -> list[tuple[tuple[str, str, str], ...]]:
+    rows = [
+        tuple(
+            sorted(
+                (name, value["type"].replace("typed-literal", "literal"), value["value"]) for name, value in row.items()
+            )
+        )
+        for row in results["results"]["bindings"]
+    ]
+    return sorted(rows)
+
+
+def publish(virtuoso: Virtuoso, cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "plankg", "publish", "--to", virtuoso.env["PLANKG_STORE"], *args],
+        env={**os.environ, **virtuoso.env, "PLANKG_CACHE_DIR": str(cache)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    result = publish(server, tmp_path_factory.mktemp("publish-cache"))
+    assert result.returncode == 0, result.stderr
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def remote_server(virtuoso: Virtuoso, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    env = {**virtuoso.env, "PLANKG_QUERY_TIMEOUT": "3", "PLANKG_RESULT_LIMIT": "1000"}
+    server = LiveServer(tmp_path_factory.mktemp("remote-cache"), env=env)
+    yield server
+    server.stop()
+
+
+def test_virtuoso_and_the_embedded_engine_give_the_same_answers(
+    live_server: LiveServer, remote_server: LiveServer
+) -> None:
+    for query in list_queries():
+        text = runnable_text(query)
+        embedded, remote = sparql(live_server, text), sparql(remote_server, text)
+        assert embedded[0] == remote[0] == 200, query.name
+        assert bindings(embedded[1]) == bindings(remote[1]), query.name
+    for path in DOCUMENTS:
+        embedded_doc, remote_doc = get(live_server, path), get(remote_server, path)
+        assert embedded_doc[0] == remote_doc[0] == 200, path
+        assert quads(embedded_doc[2]) == quads(remote_doc[2]), path
+    for path in ("/doc/kommune.geojson", "/doc/samarbejde/trekantomraadet.geojson", "/doc/kommune/0621.geojson"):
+        assert json.loads(get(live_server, path)[2]) == json.loads(get(remote_server, path)[2]), path
+    embedded_dump = [q.triple for q in ox.parse(get(live_server, "/data/plankg.nq")[2], format=ox.RdfFormat.N_QUADS)]
+    remote_dump = [q.triple for q in ox.parse(get(remote_server, "/data/plankg.nq")[2], format=ox.RdfFormat.N_QUADS)]
+    assert same_graph(embedded_dump, remote_dump)
+    # The safety limits stay plankg's, whatever the engine accepts.
+    assert sparql(remote_server, "SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }")[0] == 400
+    assert sparql(remote_server, "SELECT * { ?a ?b ?c . ?d ?e ?f }")[0] in (422, 503)
+    assert sparql(remote_server, "SELECT * WHERE { ?s ?p }")[0] == 400
+
+
+def test_virtuoso_answers_only_over_the_live_version(virtuoso: Virtuoso, remote_server: LiveServer) -> None:
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    version = json.loads(get(remote_server, "/-/version")[2])
+    assert int(sparql(remote_server, count)[1]["results"]["bindings"][0]["n"]["value"]) == version["quads"]
+
+
+def test_an_interrupted_publish_to_virtuoso_changes_nothing_and_a_rollback_restores(
+    virtuoso: Virtuoso, remote_server: LiveServer, tmp_path: Path
+) -> None:
+    before = json.loads(get(remote_server, "/-/version")[2])
+    members = runnable_text(next(q for q in list_queries() if q.name == "members-on-date"))
+    answers = bindings(sparql(remote_server, members)[1])
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    (data / "ekstra.ttl").write_text(
+        "<https://w3id.org/plankg/id/kommune/0621> <http://www.w3.org/2004/02/skos/core#altLabel> "
+        '"Kolding (test)"@da .\n',
+        "utf-8",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "plankg", "publish", "--to", virtuoso.env["PLANKG_STORE"], "--data", str(data)],
+        env={**os.environ, **virtuoso.env, "PLANKG_CACHE_DIR": str(tmp_path / "cache")},
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert process.stderr is not None
+    line = process.stderr.readline()  # the first graph is staged: kill the publish midway
+    while line and not line.startswith("staged "):
+        line = process.stderr.readline()
+    assert line.startswith("staged "), line
+    process.send_signal(signal.SIGKILL)
+    process.wait(30)
+    process.stderr.close()
+    time.sleep(6)  # longer than a replica's look at the live version
+    assert json.loads(get(remote_server, "/-/version")[2])["data_version"] == before["data_version"]
+    assert bindings(sparql(remote_server, members)[1]) == answers
+
+    finished = subprocess.run(
+        [sys.executable, "-m", "plankg", "publish", "--to", virtuoso.env["PLANKG_STORE"], "--data", str(data)],
+        env={**os.environ, **virtuoso.env, "PLANKG_CACHE_DIR": str(tmp_path / "cache")},
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )  # fmt: skip
+    assert finished.returncode == 0, finished.stderr
+    alt = (
+        "SELECT ?l WHERE { <https://w3id.org/plankg/id/kommune/0621> "
+        "<http://www.w3.org/2004/02/skos/core#altLabel> ?l }"
+    )
+    deadline = time.monotonic() + 30
+    while json.loads(get(remote_server, "/-/version")[2])["data_version"] == before["data_version"]:
+        assert time.monotonic() < deadline, "the replica did not follow the published version"
+        time.sleep(0.5)
+    assert "Kolding (test)" in {b["l"]["value"] for b in sparql(remote_server, alt)[1]["results"]["bindings"]}
+
+    rolled = publish(virtuoso, tmp_path / "cache", "--rollback")
+    assert rolled.returncode == 0, rolled.stderr
+    deadline = time.monotonic() + 30
+    while json.loads(get(remote_server, "/-/version")[2])["data_version"] != before["data_version"]:
+        assert time.monotonic() < deadline, "the replica did not follow the rollback"
+        time.sleep(0.5)
+    assert "Kolding (test)" not in {b["l"]["value"] for b in sparql(remote_server, alt)[1]["results"]["bindings"]}
+    assert bindings(sparql(remote_server, members)[1]) == answers
+
+
+def test_a_virtuoso_that_goes_away_gives_503s_and_plankg_recovers(
+    virtuoso: Virtuoso, remote_server: LiveServer
+) -> None:
+    virtuoso.stop()
+    try:
+        for path in ("/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"), "/doc/kommune/0621.ttl", "/-/health"):
+            started = time.monotonic()
+            status, headers, body = get(remote_server, path, {"Accept": "application/json"}, timeout=30)
+            assert status == 503 and int(headers["Retry-After"]) > 0, (path, status, body[:200])
+            assert json.loads(body)["error"] in ("Store unavailable", "Service Unavailable"), body
+            assert time.monotonic() - started < 5, path  # no hang
+    finally:
+        virtuoso.start()
+    assert get(remote_server, "/-/health")[0] == 200
+    assert sparql(remote_server, "ASK { ?s ?p ?o }")[0] == 200
