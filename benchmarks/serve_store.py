@@ -40,6 +40,9 @@ def main() -> None:
     trivial = len(sys.argv) > 3 and sys.argv[3] == "trivial"
     config = load_config(overrides={"port": port, "query_timeout": 30, "queue_timeout": 30})
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    description = store.parent / "void.ttl"
+    if not description.exists():  # synthetic data have no dataset description: serve an empty one
+        description.write_text("", "utf-8")
     prepared = Prepared(store, store.parent, "benchmark", stamp, stamp, (), 0)
     (TrivialServer if trivial else GunicornServer)(config, prepared).run()
 

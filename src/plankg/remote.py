@@ -220,6 +220,31 @@ class RemoteStore:
                 quads.append(ox.Quad(values["s"], values["p"], values["o"], ox.DefaultGraph()))
         return quads
 
+    def quads_for_nodes(
+        self, nodes: list[ox.NamedNode], position: str, predicate: ox.NamedNode | None = None
+    ) -> list[ox.Quad]:
+        """Quads with any of ``nodes`` as subject (``position`` "subject") or object: one request per 500 nodes."""
+        quads: list[ox.Quad] = []
+        for start in range(0, len(nodes), 500):
+            values = " ".join(str(n) for n in nodes[start : start + 500])
+            p = str(predicate) if predicate is not None else "?p"
+            pattern = f"?x {p} ?o" if position == "subject" else f"?s {p} ?x"
+            free = ["?g", "?p" if predicate is None else "", "?o" if position == "subject" else "?s", "?x"]
+            select = " ".join(v for v in free if v)
+            named = f"SELECT {select} WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ {pattern} }} }}"
+            union = f"SELECT DISTINCT {select.replace('?g ', '')} WHERE {{ VALUES ?x {{ {values} }} {pattern} }}"
+            for text, graph in ((named, True), (union, False)):
+                result = self.query(text)
+                assert isinstance(result, ox.QuerySolutions)
+                for row in result:
+                    x = row["x"]
+                    pred = predicate if predicate is not None else row["p"]
+                    other = row["o"] if position == "subject" else row["s"]
+                    g = row["g"] if graph else ox.DefaultGraph()
+                    s, o = (x, other) if position == "subject" else (other, x)
+                    quads.append(ox.Quad(s, pred, o, g))
+        return quads
+
 
 @dataclass(frozen=True)
 class LiveVersion:

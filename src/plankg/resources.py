@@ -9,6 +9,7 @@ from. Incoming links are paged (``PAGE_SIZE`` a page), never cut silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -46,19 +47,30 @@ def asserted(quads: list[ox.Quad]) -> list[ox.Quad]:
     ]
 
 
-def _quads_about(store: ox.Store, subject: ox.NamedNode) -> list[ox.Quad]:
-    return asserted(list(store.quads_for_pattern(subject, None, None, None)))
+def _matching(
+    store: Any, nodes: list[ox.NamedNode], position: str, predicate: ox.NamedNode | None = None
+) -> list[ox.Quad]:
+    """Every quad with one of ``nodes`` as subject (or object): one request to a remote store, a loop here."""
+    if not nodes:
+        return []
+    batched = getattr(store, "quads_for_nodes", None)
+    if batched is not None:
+        return asserted(batched(nodes, position, predicate))
+    found: list[ox.Quad] = []
+    for node in nodes:
+        pattern = (node, predicate, None, None) if position == "subject" else (None, predicate, node, None)
+        found += asserted(list(store.quads_for_pattern(*pattern)))
+    return found
 
 
-def describe(store: ox.Store, iri: str, page: int = 0) -> Document | None:
+def describe(store: Any, iri: str, page: int = 0) -> Document | None:
     """The document of ``iri``, or None when the store says nothing about it (or it is not an IRI at all)."""
     try:
         node = ox.NamedNode(iri)
     except ValueError:
         return None
-    quads = _quads_about(store, node)
+    quads = _matching(store, [node], "subject")
     seen = {iri}
-    frontier = [node]
     for _ in range(DEPTH):
         children = {
             q.object.value
@@ -67,19 +79,12 @@ def describe(store: ox.Store, iri: str, page: int = 0) -> Document | None:
             and q.object.value.startswith(iri + "/")
             and q.object.value not in seen
         }
-        frontier = [ox.NamedNode(c) for c in sorted(children)]
-        if not frontier:
+        if not children:
             break
         seen.update(children)
-        for child in frontier:
-            quads += _quads_about(store, child)
+        quads += _matching(store, [ox.NamedNode(c) for c in sorted(children)], "subject")
     seen_nodes = {ox.NamedNode(value) for value in seen}
-    incoming = [
-        q
-        for target in sorted(seen)
-        for q in asserted(list(store.quads_for_pattern(None, None, ox.NamedNode(target), None)))
-        if q.subject not in seen_nodes
-    ]
+    incoming = [q for q in _matching(store, sorted(seen_nodes, key=str), "object") if q.subject not in seen_nodes]
     incoming_total = len(incoming)
     incoming = sorted(incoming, key=lambda q: (str(q.subject), q.predicate.value, str(q.graph_name)))
     incoming = incoming[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
@@ -90,11 +95,12 @@ def describe(store: ox.Store, iri: str, page: int = 0) -> Document | None:
     return Document(iri, list(dict.fromkeys(quads)), incoming_total, page)
 
 
-def _labels(store: ox.Store, quads: list[ox.Quad]) -> list[ox.Quad]:
+def _labels(store: Any, quads: list[ox.Quad]) -> list[ox.Quad]:
     """Labels of every IRI the document mentions, with the graphs they come from."""
-    mentioned = {t.value for q in quads for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)}
+    mentioned = sorted(
+        {t for q in quads for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)}, key=lambda n: n.value
+    )
     labels = []
-    for value in sorted(mentioned):
-        for predicate in LABELS:
-            labels += asserted(list(store.quads_for_pattern(ox.NamedNode(value), ox.NamedNode(predicate), None, None)))
+    for predicate in LABELS:
+        labels += _matching(store, mentioned, "subject", ox.NamedNode(predicate))
     return labels
