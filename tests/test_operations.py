@@ -275,3 +275,25 @@ def test_replicas_of_the_same_data_give_the_same_etags(tmp_path: Path) -> None:
     finally:
         first.stop()
         second.stop()
+
+
+@pytest.mark.parametrize("setting", ["oxigraph:memory", "oxigraph:{tmp}/stores"])
+def test_the_embedded_engine_in_memory_or_in_a_chosen_folder_answers_the_same(
+    live_server: LiveServer, tmp_path: Path, setting: str
+) -> None:
+    server = LiveServer(tmp_path / "cache", env={"PLANKG_STORE": setting.format(tmp=tmp_path)})
+    try:
+        members = "/sparql?query=" + quote(
+            "SELECT ?m WHERE { <https://w3id.org/plankg/id/samarbejde/trekantomraadet> "
+            "<http://www.w3.org/ns/org#hasMember> ?m } ORDER BY ?m"
+        )
+        for path in (members, "/doc/kommune/0621.nq", "/doc/kommune.geojson"):
+            expected, got = get(live_server, path), get(server, path)
+            assert expected[0] == got[0] == 200, path
+            assert expected[2] == got[2], path
+        if setting.startswith("oxigraph:/"):
+            assert list((tmp_path / "stores").glob("store-*/READY"))  # the on-disk store is where it was asked to be
+        else:
+            assert not list((tmp_path / "cache").glob("builds/*/store-*"))  # no on-disk store at all
+    finally:
+        server.stop()

@@ -2,7 +2,9 @@
 
 The instance has its own configuration and database folder under a temporary directory, listens
 on loopback ports only, limits its own queries above plankg's (so it never cuts a result short
-below plankg's limits), and gets a user of its own for writing. The Debian package's service and
+below plankg's limits), lets one transaction carry a whole version (plankg switches versions in
+one update: Virtuoso's default limit of 50 MB refused the switch at 1M triples, error SR325), and
+gets a user of its own for writing. The Debian package's service and
 configuration are never used. When the machine has no Virtuoso, :func:`require` fails loudly.
 """
 
@@ -46,6 +48,7 @@ NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
 MaxQueryMem = 512M
 ThreadsPerQuery = 2
+TransactionAfterImageLimit = 2000000000
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = {folder}

@@ -12,7 +12,7 @@ from jinja2 import StrictUndefined
 
 from plankg.config import Config, load_config
 from plankg.errors import register_error_handlers
-from plankg.executor import QueryPool
+from plankg.executor import QueryPool, open_store
 from plankg.serving import Prepared, prepare
 from plankg.state import AppState
 
@@ -38,7 +38,7 @@ def create_app(
             prepared.store_path, config.query_processes, config.result_limit, config.query_memory_mb * 1024 * 1024
         )
         atexit.register(pool.close)
-        store = ox.Store.read_only(str(prepared.store_path))
+        store = open_store(str(prepared.store_path))
         union_triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         description = dumps.description_triples(prepared.build_dir, config.base_uri)
     held = frozenset(prepared.graphs)

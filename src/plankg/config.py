@@ -42,7 +42,7 @@ class Config:
     debug: bool = False
     query_memory_mb: int = 1024  # per query process (RLIMIT_DATA); a query needing more is stopped
     rate_limit: str = ""  # per client address, e.g. "120/minute"; empty: no rate limiting
-    store: str = ""  # "" (the embedded engine) or "sparql:URL" (an existing engine; see remote.py)
+    store: str = ""  # "" / oxigraph, oxigraph:memory, oxigraph:/path, or sparql:URL (an existing engine)
 
     def as_public_dict(self) -> dict[str, Any]:
         """The effective configuration for ``/-/config`` (no secrets are held here yet)."""
@@ -74,11 +74,15 @@ _CONVERTERS: dict[str, Any] = {
 
 
 def _store_setting(value: str) -> str:
+    """``oxigraph`` (the prepared on-disk store, the default), ``oxigraph:memory``, ``oxigraph:/path``
+    (the on-disk store kept under that folder) or ``sparql:http(s)://…`` (an existing engine)."""
     if value in ("", "oxigraph"):
         return ""
-    if not value.startswith(("sparql:http://", "sparql:https://")):
-        raise ValueError(f"store {value!r}: expected 'oxigraph' or 'sparql:http(s)://host:port/path'")
-    return value
+    if value == "oxigraph:memory" or value.startswith(("oxigraph:/", "sparql:http://", "sparql:https://")):
+        return value
+    raise ValueError(
+        f"store {value!r}: expected oxigraph, oxigraph:memory, oxigraph:/path or sparql:http(s)://host:port/path"
+    )
 
 
 def normalise_base(base: str) -> str:

@@ -129,6 +129,23 @@ def _bounded(items: Any, limit: int) -> list[Any]:
     return result
 
 
+def open_store(path: str) -> ox.Store:
+    """The served store: the prepared on-disk store read-only, or (a ``.nq`` dump) a copy in this process's memory.
+
+    In memory, the default graph is made the union of the named graphs, as in the on-disk store.
+    """
+    if not path.endswith(".nq"):
+        return ox.Store.read_only(path)
+    store = ox.Store()
+    store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
+    union = (
+        ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+        for q in ox.parse(path=path, format=ox.RdfFormat.N_QUADS)
+    )
+    store.bulk_extend(union)
+    return store
+
+
 def _memory_message(memory_bytes: int) -> str:
     return (
         f"the query needed more than {memory_bytes // (1024 * 1024)} MiB of memory (PLANKG_QUERY_MEMORY_MB)"
@@ -147,7 +164,7 @@ def _worker_main(conn: Connection, store_path: str, result_limit: int, memory_by
         import resource
 
         resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
-    store = ox.Store.read_only(store_path)
+    store = open_store(store_path)
     conn.send(("ready",))
     while True:
         try:

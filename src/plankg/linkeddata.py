@@ -153,9 +153,10 @@ def _render(found: Document, chosen: Format, base: str, offered: tuple[Format, .
     if chosen is HTML:
         formats = [(f.media_type, f"{base}.{f.extension}") for f in offered if f is not HTML]
         return render_document(found, base, formats).encode("utf-8")
+    # Sorted: the same bytes whatever order a store gives them in (in memory, on disk, remote).
     if chosen.datasets:
-        return ox.serialize(found.quads, format=chosen.rdf, prefixes=PREFIXES) or b""
-    triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in found.quads))
+        return ox.serialize(sorted(found.quads, key=str), format=chosen.rdf, prefixes=PREFIXES) or b""
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in found.quads}, key=str)
     return ox.serialize(triples, format=chosen.rdf, prefixes=PREFIXES) or b""
 
 

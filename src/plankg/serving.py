@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from plankg import project
 from plankg.build import build
 from plankg.config import CANONICAL_BASE, Config
+from plankg.executor import open_store
 
 REWRITTEN = ("id/", "graph/", "data/")
 READY = "READY"
@@ -110,7 +111,7 @@ def check_store(prepared: Prepared) -> None:
     if prepared.remote:
         return  # prepare_remote has read the live version from it
     try:
-        store = ox.Store.read_only(str(prepared.store_path))
+        store = open_store(str(prepared.store_path))
         next(iter(store.quads_for_pattern(None, None, None, None)), None)
     except (OSError, RuntimeError, ValueError) as error:
         raise StoreUnavailable(f"cannot open the store at {prepared.store_path}: {error}") from error
@@ -149,21 +150,34 @@ def prepare(config: Config, keep: Path | None = None) -> Prepared:
     Stores of earlier data versions are removed, except ``keep`` (the store still being served
     while a reload starts new workers). With a remote store, the live version is read from it.
     """
-    if config.store:
+    if config.store.startswith("sparql:"):
         return prepare_remote(config)
     data = list(config.data) or [project.data_dir()]
     build_dir = config.cache_dir / "builds" / data_key(data)
     result = build(build_dir, data)
     digest = str(result.manifest["input_hash"])
     base_key = hashlib.sha256(config.base_uri.encode()).hexdigest()[:12]
-    store_dir = build_dir / f"store-{digest[:12]}-{base_key}"
+    graphs = tuple(rewrite_iri(g, config.base_uri) for g in result.manifest["graphs"])  # type: ignore[attr-defined]
+    if config.store == "oxigraph:memory":  # every process loads the validated dump into its own memory
+        if config.base_uri != CANONICAL_BASE:
+            raise ValueError("oxigraph:memory serves the data under their own IRIs: leave --base-uri unset")
+        return Prepared(
+            store_path=build_dir / "plankg.nq",
+            build_dir=build_dir,
+            version=digest[:12],
+            built_at=str(result.manifest["built_at"]),
+            loaded_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            graphs=graphs,
+            quads=int(result.manifest["quads"]),  # type: ignore[call-overload]
+        )
+    stores = Path(config.store.removeprefix("oxigraph:")) if config.store.startswith("oxigraph:/") else build_dir
+    store_dir = stores / f"store-{digest[:12]}-{base_key}"
     if not (store_dir / READY).exists():
         create_store(build_dir / "plankg.nq", store_dir, config.base_uri)
-    for old in build_dir.glob("store-*"):
+    for old in stores.glob("store-*"):
         in_use = keep is not None and keep.parent == old
         if not old.name.startswith(f"store-{digest[:12]}-") and not in_use:  # data that have changed since
             shutil.rmtree(old, ignore_errors=True)
-    graphs = tuple(rewrite_iri(g, config.base_uri) for g in result.manifest["graphs"])  # type: ignore[attr-defined]
     return Prepared(
         store_path=store_dir / "db",
         build_dir=build_dir,
