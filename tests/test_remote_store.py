@@ -161,7 +161,10 @@ def test_virtuoso_and_the_embedded_engine_give_the_same_answers(
     embedded_dump = [q.triple for q in ox.parse(get(live_server, "/data/plankg.nq")[2], format=ox.RdfFormat.N_QUADS)]
     remote_dump = [q.triple for q in ox.parse(get(remote_server, "/data/plankg.nq")[2], format=ox.RdfFormat.N_QUADS)]
     assert same_graph(embedded_dump, remote_dump)
-    # The safety limits stay plankg's, whatever the engine accepts.
+    # The safety limits stay plankg's, whatever the engine accepts: the time limit too (3 s here).
+    started = time.monotonic()
+    status, body = sparql(remote_server, "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    assert status == 503 and time.monotonic() - started < 5, body
     assert sparql(remote_server, "SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }")[0] == 400
     assert sparql(remote_server, "SELECT * { ?a ?b ?c . ?d ?e ?f }")[0] in (422, 503)
     assert sparql(remote_server, "SELECT * WHERE { ?s ?p }")[0] == 400
@@ -229,6 +232,10 @@ def test_an_interrupted_publish_to_virtuoso_changes_nothing_and_a_rollback_resto
         time.sleep(0.5)
     assert "Kolding (test)" not in {b["l"]["value"] for b in sparql(remote_server, alt)[1]["results"]["bindings"]}
     assert bindings(sparql(remote_server, members)[1]) == answers
+    # Two versions are in the engine now (live and previous): a query still sees only the live one.
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    version = json.loads(get(remote_server, "/-/version")[2])
+    assert int(sparql(remote_server, count)[1]["results"]["bindings"][0]["n"]["value"]) == version["quads"]
 
 
 def test_a_virtuoso_that_goes_away_gives_503s_and_plankg_recovers(
