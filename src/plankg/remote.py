@@ -270,9 +270,6 @@ def read_version(endpoints: Endpoints, which: ox.NamedNode = LIVE, timeout: floa
     return LiveVersion(row["version"].value, row["built"].value, json.loads(row["graphs"].value))
 
 
-_lock = threading.Lock()
-
-
 def _quote(text: str) -> str:
     return json.dumps(text)  # a SPARQL string literal (JSON escapes are valid SPARQL escapes)
 
@@ -406,15 +403,6 @@ def rollback(endpoints: Endpoints, timeout: float = 120.0) -> LiveVersion:
     operations.append(f"INSERT DATA {{ GRAPH <{CONTROL}> {{ {control} }} }}")
     update(endpoints, opener, " ;\n".join(operations), timeout)
     return previous
-
-
-def wait_until(condition: Any, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 class RemotePool:
