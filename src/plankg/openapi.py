@@ -145,7 +145,10 @@ def document() -> dict[str, Any]:
                 "get": {
                     "summary": "A thing's URI: 303 See Other to its document",
                     "parameters": [PATH],
-                    "responses": {"303": {"description": "See Other: the document about the thing"}, **_errors(429)},
+                    "responses": {
+                        "303": {"description": "See Other: the document about the thing"},
+                        **_errors(404, 429),  # 404: a path no route takes (a control character, say)
+                    },
                 }
             },
             "/doc/{path}": _get(

@@ -9,7 +9,7 @@ backlog instead of being refused.
 from __future__ import annotations
 
 import logging
-import time
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
@@ -41,7 +41,8 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         from plankg.dataset import DataError
         from plankg.serving import check_store, prepare
 
-        at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        # Milliseconds: two reloads within one second are still told apart.
+        at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         try:
             prepared = prepare(self.plankg_config, keep=self.prepared.store_path)
             check_store(prepared)
