@@ -35,7 +35,11 @@ def create_app(
         store, pool, union_triples, description = _remote(config, prepared)
     else:
         pool = QueryPool(
-            prepared.store_path, config.query_processes, config.result_limit, config.query_memory_mb * 1024 * 1024
+            prepared.store_path,
+            config.query_processes,
+            config.result_limit,
+            config.query_memory_mb * 1024 * 1024,
+            allow_network=config.unsafe_query_network,
         )
         atexit.register(pool.close)
         store = open_store(str(prepared.store_path))

@@ -43,13 +43,19 @@ class Config:
     query_memory_mb: int = 1024  # per query process (RLIMIT_DATA); a query needing more is stopped
     rate_limit: str = ""  # per client address, e.g. "120/minute"; empty: no rate limiting
     store: str = ""  # "" / oxigraph, oxigraph:memory, oxigraph:/path, or sparql:URL (an existing engine)
+    # Query processes may open network connections (no seccomp filter). Only for a system without
+    # seccomp, and only behind other egress controls: SERVICE would then depend on the guard alone.
+    unsafe_query_network: bool = False
+    request_timeout: float = 10.0  # seconds a client may take to send its request line, headers and body
 
     def as_public_dict(self) -> dict[str, Any]:
-        """The effective configuration for ``/-/config`` (no secrets are held here yet)."""
-        return {
-            k: (str(v) if isinstance(v, Path) else [str(p) for p in v] if k == "data" else v)
-            for k, v in asdict(self).items()
-        }
+        """The effective configuration for ``/-/config``, as a public visitor may see it: no file paths."""
+        hidden = {"data", "cache_dir"}
+        public = {k: v for k, v in asdict(self).items() if k not in hidden}
+        public["data"] = f"{len(self.data)} path(s) given" if self.data else "the embedded data"
+        if self.store.startswith("oxigraph:/"):
+            public["store"] = "oxigraph:(a folder)"
+        return public
 
 
 _CONVERTERS: dict[str, Any] = {
@@ -69,8 +75,14 @@ _CONVERTERS: dict[str, Any] = {
     "query_memory_mb": int,
     "rate_limit": str,
     "store": lambda v: _store_setting(str(v)),
-    "debug": lambda v: v if isinstance(v, bool) else str(v).lower() in ("1", "true", "yes", "on"),
+    "debug": lambda v: _flag(v),
+    "unsafe_query_network": lambda v: _flag(v),
+    "request_timeout": float,
 }
+
+
+def _flag(value: Any) -> bool:
+    return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
 
 
 def _store_setting(value: str) -> str:

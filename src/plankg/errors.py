@@ -35,6 +35,25 @@ class ReadOnly(ProtocolError):
 
 RETRY_AFTER = "5"
 
+#: QueryFailed kinds → status, title, outcome (for the access log and metrics).
+_FAILURES = {
+    "syntax": (400, "Malformed query", "syntax"),
+    "refused": (400, "Query refused", "refused"),
+    "outbound": (400, "Query refused", "refused"),
+    "bad_request": (400, "Bad Request", "refused"),
+    "engine": (400, "Query could not be evaluated", "error"),
+    "not_xml": (406, "Not Acceptable", "refused"),
+    "limit": (422, "Result too large", "too_large"),
+    "memory": (422, "Query too large", "memory"),
+    "unavailable": (503, "Store unavailable", "error"),
+    "crashed": (503, "Service Unavailable", "error"),
+}
+#: What a 503 says in public: never an exit code, a path or an operating-system error (those go to the log).
+_PUBLIC_503 = {
+    "unavailable": "the store cannot be read just now; try again shortly",
+    "crashed": "the query process stopped while evaluating the query; try again shortly",
+}
+
 
 def error_response(status: int, title: str, message: str, retry_after: str | None = None) -> Response:
     """An error in JSON when the client prefers JSON, plain text otherwise."""
@@ -75,17 +94,12 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(QueryFailed)
     def failed(error: QueryFailed) -> Response:
-        _outcome({"syntax": "syntax", "limit": "too_large", "memory": "memory"}.get(error.kind, "error"))
-        if error.kind == "syntax":
-            return error_response(400, "Malformed query", str(error))
-        if error.kind == "limit":
-            return error_response(422, "Result too large", str(error))
-        if error.kind == "memory":
-            return error_response(422, "Query too large", str(error))
-        if error.kind == "unavailable":
-            return error_response(503, "Store unavailable", str(error), RETRY_AFTER)
-        app.logger.error("query failed: %s", error)
-        return error_response(503, "Service Unavailable", str(error), RETRY_AFTER)
+        status, title, outcome = _FAILURES.get(error.kind, _FAILURES["crashed"])
+        _outcome(outcome)
+        if status >= 500:
+            app.logger.error("query failed (%s): %s", error.kind, error)
+            return error_response(status, title, _PUBLIC_503.get(error.kind, str(error)), RETRY_AFTER)
+        return error_response(status, title, str(error))
 
     @app.errorhandler(RemoteUnavailable)
     def store_down(error: RemoteUnavailable) -> Response:

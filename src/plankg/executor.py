@@ -10,7 +10,16 @@ worker stay free of Flask and rdflib, so workers start fast and small.
 
 from __future__ import annotations
 
+import ctypes
+import dataclasses
+import functools
+import math
 import multiprocessing
+import os
+import re
+import resource
+import signal
+import sys
 import queue
 import threading
 import time
@@ -22,8 +31,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from plankg.guard import SERVICE_REFUSED, Refused, inspect_query
 from plankg.prefixes import PREFIXES
-from plankg.sparql_results import write_boolean, write_solutions
+from plankg.sandbox import SandboxUnavailable, deny_network, probe
+
+_PR_SET_PDEATHSIG = 1
 
 #: How long a fresh worker may take to open the store before it counts as broken.
 STARTUP_SECONDS = 60.0
@@ -47,14 +59,20 @@ class QueryFailed(Exception):
 
 @dataclass(frozen=True)
 class QueryRequest:
-    """One query and how to answer it."""
+    """One query and how to answer it: a results format for SELECT/ASK, an RDF one for CONSTRUCT/DESCRIBE.
+
+    ``None`` where the client accepts no format of that family: the query's form decides whether that
+    matters (a 406 then). The guard runs where the query runs, inside its time and memory limits.
+    """
 
     text: str
-    result_format: str = "json"
-    rdf_media_type: str = "text/turtle"
+    result_format: str | None = "json"
+    rdf_media_type: str | None = "text/turtle"
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     base_iri: str | None = None
+    held_graphs: frozenset[str] | None = None  # None: the guard does not run (trusted, internal queries)
+    timeout: float = 0.0  # seconds of CPU this query may use (0: no cap); the pool's wall-clock limit stays
 
 
 @dataclass(frozen=True)
@@ -66,27 +84,68 @@ class QueryAnswer:
     kind: str  # "solutions", "boolean" or "graph"
 
 
+#: Characters that XML 1.0 cannot carry, raw or as a character reference (XML 1.0 §2.2, §4.1).
+_NOT_XML = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]|&#(?:0*(?:[0-8]|1[1-24-9]|2[0-9]|3[01])|x0*(?:[0-8bcefBCEF]|1[0-9a-fA-F]));"
+)
+
+
 def execute(store: ox.Store, request: QueryRequest, result_limit: int) -> QueryAnswer:
-    """Evaluate and serialise one query (in a worker); raise :class:`QueryFailed`."""
+    """Check, evaluate and serialise one query (in a worker); raise :class:`QueryFailed`."""
     options: dict[str, Any] = {}
-    if request.default_graphs is not None:
-        options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
-    if request.named_graphs is not None:
-        options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+    try:
+        if request.default_graphs is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
+        if request.named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+    except ValueError as error:
+        raise QueryFailed("bad_request", f"a default-graph-uri or named-graph-uri is not an IRI: {error}") from error
+    if request.held_graphs is not None:
+        try:
+            form = inspect_query(request.text, request.held_graphs).form
+        except Refused as error:
+            raise QueryFailed("refused", str(error)) from error
+        if (request.result_format if form in ("SELECT", "ASK") else request.rdf_media_type) is None:
+            raise QueryFailed("not_acceptable", "results" if form in ("SELECT", "ASK") else "graph")
     try:
         results = store.query(request.text, base_iri=request.base_iri, **options)
         if isinstance(results, ox.QueryBoolean):
-            return QueryAnswer(write_boolean(bool(results), request.result_format), 1, "boolean")
+            return QueryAnswer(_boolean(bool(results), request.result_format or "json"), 1, "boolean")
         if isinstance(results, ox.QuerySolutions):
             return _solutions(store, request, results, result_limit, options)
         triples = _bounded(iter(results), result_limit)
-        rdf_format = ox.RdfFormat.from_media_type(request.rdf_media_type)
-        body = ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b""
+        media_type = request.rdf_media_type or "text/turtle"
+        body = ox.serialize(triples, format=ox.RdfFormat.from_media_type(media_type), prefixes=PREFIXES) or b""
+        _xml_safe(body, media_type == "application/rdf+xml")
         return QueryAnswer(body, len(triples), "graph")
     except SyntaxError as error:
         raise QueryFailed("syntax", f"SPARQL syntax error: {error}") from error
-    except (OSError, RuntimeError, ValueError, TypeError) as error:
+    except OSError as error:  # the store is read from memory maps; an OS error here is an outbound attempt
+        raise QueryFailed("outbound", SERVICE_REFUSED) from error
+    except RuntimeError as error:
+        if "service" in str(error).lower():
+            raise QueryFailed("outbound", SERVICE_REFUSED) from error
         raise QueryFailed("engine", f"the query could not be evaluated: {error}") from error
+    except (ValueError, TypeError) as error:
+        raise QueryFailed("engine", f"the query could not be evaluated: {error}") from error
+
+
+@functools.cache
+def _boolean(value: bool, fmt: str) -> bytes:
+    """An ASK answer, written by the engine's own writer (one writer for every answer)."""
+    empty = ox.Store()
+    answer = empty.query("ASK {}" if value else "ASK { FILTER(false) }")
+    return answer.serialize(format=_NATIVE[fmt][0]) or b""
+
+
+def _xml_safe(body: bytes, is_xml: bool) -> None:
+    """Refuse an XML answer that no XML parser would accept (control characters): ask for another format."""
+    if is_xml and _NOT_XML.search(body):
+        raise QueryFailed(
+            "not_xml",
+            "the answer holds characters that XML 1.0 cannot carry (control characters);"
+            " ask for it as JSON, CSV, TSV, Turtle or N-Triples",
+        )
 
 
 #: pyoxigraph's own writers, and the fewest bytes one result row takes in each format.
@@ -101,21 +160,22 @@ _NATIVE = {
 def _solutions(
     store: ox.Store, request: QueryRequest, results: ox.QuerySolutions, limit: int, options: dict[str, Any]
 ) -> QueryAnswer:
-    """SELECT results: written by pyoxigraph when they are certainly within the limit, else counted.
+    """SELECT results, always written by pyoxigraph; rows counted when the answer could be over the limit.
 
     An answer shorter than ``limit`` times the smallest possible row cannot hold more than ``limit``
-    rows, so it is sent as written (the common case, in Rust). A longer one is evaluated again row by
-    row and refused past the limit: nothing partial is ever sent.
+    rows, so it is sent as written. A longer one is evaluated again only to count its rows (up to
+    ``limit``): past it, nothing is sent; within it, the first body is sent as the engine wrote it.
     """
-    native, smallest_row = _NATIVE[request.result_format]
+    fmt = request.result_format or "json"
+    native, smallest_row = _NATIVE[fmt]
     body = results.serialize(format=native) or b""
+    _xml_safe(body, fmt == "xml")
     if len(body) < smallest_row * limit:
         return QueryAnswer(body, -1, "solutions")
     again = store.query(request.text, base_iri=request.base_iri, **options)
     assert isinstance(again, ox.QuerySolutions)
-    variables = [v.value for v in again.variables]
-    rows = _bounded((list(map(solution.__getitem__, variables)) for solution in again), limit)
-    return QueryAnswer(write_solutions(variables, rows, request.result_format), len(rows), "solutions")
+    count = len(_bounded(iter(again), limit))
+    return QueryAnswer(body, count, "solutions")
 
 
 def _bounded(items: Any, limit: int) -> list[Any]:
@@ -153,24 +213,38 @@ def _memory_message(memory_bytes: int) -> str:
     )
 
 
-def _worker_main(conn: Connection, store_path: str, result_limit: int, memory_bytes: int = 0) -> None:
-    """A worker: cap its memory, open the store read-only, then answer requests until the pipe closes.
+def _worker_main(
+    conn: Connection, store_path: str, result_limit: int, memory_bytes: int = 0, allow_network: bool = False
+) -> None:
+    """A worker: bound to its parent, without network, memory capped; opens the store, then answers requests.
 
-    The cap is on the data segment (``RLIMIT_DATA``: heap and anonymous mappings, not the store's
-    mapped files); an allocation past it fails, and the engine aborts the process or raises
-    MemoryError — either way the query is stopped and its worker replaced.
+    It dies with the process that started it (``PR_SET_PDEATHSIG``). The memory cap is on the data
+    segment (``RLIMIT_DATA``: heap and anonymous mappings, not the store's mapped files); an
+    allocation past it fails and the query is stopped. Each query gets a CPU-time cap
+    (``RLIMIT_CPU``) just above its time limit, so that even a worker whose parent stopped watching
+    cannot run past it. What fails at start is reported as ``("broken", why)``, never a hang.
     """
+    parent = os.getppid()
+    _die_with_parent(parent)
     if memory_bytes:
-        import resource
-
         resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
-    store = open_store(store_path)
-    conn.send(("ready",))
+    sandboxed = _sandbox(allow_network)
+    if isinstance(sandboxed, str):
+        conn.send(("broken", sandboxed))
+        return
+    try:
+        store = open_store(store_path)
+        next(iter(store.quads_for_pattern(None, None, None, None)), None)
+    except (OSError, RuntimeError, ValueError) as error:
+        conn.send(("broken", f"the query process cannot open the store: {type(error).__name__}"))
+        return
+    conn.send(("ready", sandboxed))
     while True:
         try:
-            request = conn.recv()
+            request: QueryRequest = conn.recv()
         except (EOFError, OSError):
             return
+        _cap_cpu(request.timeout)
         try:
             conn.send(("ok", execute(store, request, result_limit)))
         except QueryFailed as error:
@@ -180,6 +254,36 @@ def _worker_main(conn: Connection, store_path: str, result_limit: int, memory_by
             return  # a worker that ran out of memory is replaced, not trusted again
         except Exception as error:  # anything else the engine raises: report it, keep serving
             conn.send(("error", "engine", f"{type(error).__name__}: {error}"))
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel to kill this process when its parent ends (Linux); exit now if it already has."""
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+def _sandbox(allow_network: bool) -> bool | str:
+    """Take the network away (True), or say why it could not be done (a string); False when allowed."""
+    if allow_network:
+        return False
+    try:
+        deny_network()
+    except SandboxUnavailable as error:
+        return f"the query process could not be denied the network ({error}); set PLANKG_UNSAFE_QUERY_NETWORK=1 to run without that protection"
+    leftover = probe()
+    return True if leftover is None else f"the network filter did not hold: {leftover}"
+
+
+def _cap_cpu(seconds: float) -> None:
+    """Let this process use at most ``seconds`` more CPU time; past it the kernel stops it (SIGXCPU)."""
+    if seconds <= 0:
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cap = math.ceil(usage.ru_utime + usage.ru_stime + seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cap, resource.RLIM_INFINITY))
 
 
 @dataclass(eq=False)
@@ -193,10 +297,14 @@ class _Worker:
 class QueryPool:
     """A fixed number of query worker processes over one read-only store."""
 
-    def __init__(self, store_path: Path, size: int, result_limit: int, memory_bytes: int = 0) -> None:
+    def __init__(
+        self, store_path: Path, size: int, result_limit: int, memory_bytes: int = 0, allow_network: bool = False
+    ) -> None:
         self.store_path = store_path
         self.result_limit = result_limit
         self.memory_bytes = memory_bytes
+        self.allow_network = allow_network
+        self.broken: str | None = None  # why the last worker could not start, until one does
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
@@ -209,7 +317,7 @@ class QueryPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=_worker_main,
-            args=(child, str(self.store_path), self.result_limit, self.memory_bytes),
+            args=(child, str(self.store_path), self.result_limit, self.memory_bytes, self.allow_network),
             daemon=True,
         )
         process.start()
@@ -233,11 +341,25 @@ class QueryPool:
         if worker.ready:
             return
         if not worker.conn.poll(STARTUP_SECONDS):
-            raise QueryFailed("engine", "a query worker did not start")
+            raise QueryFailed("unavailable", "a query process did not start in time")
         message = worker.conn.recv()
-        if message != ("ready",):
-            raise QueryFailed("engine", f"a query worker sent {message!r} instead of ready")
+        if message[0] == "broken":
+            self.broken = str(message[1])
+            raise QueryFailed("unavailable", self.broken)
         worker.ready = True
+        self.broken = None
+
+    def _take(self, queue_timeout: float) -> _Worker:
+        """A free worker that is alive: one that died while idle is replaced before it is used."""
+        deadline = time.monotonic() + queue_timeout
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty as error:
+                raise Overloaded(f"all {len(self._all)} query workers stayed busy for {queue_timeout:g} s") from error
+            if worker.process.is_alive():
+                return worker
+            self._retire(worker)
 
     def run(
         self, request: QueryRequest, timeout: float, queue_timeout: float, limit: float | None = None
@@ -246,14 +368,11 @@ class QueryPool:
 
         ``limit`` is the configured time limit to name in the message, when ``timeout`` is what is left of it.
         """
-        try:
-            worker = self._idle.get(timeout=queue_timeout)
-        except queue.Empty as error:
-            raise Overloaded(f"all {len(self._all)} query workers stayed busy for {queue_timeout:g} s") from error
+        worker = self._take(queue_timeout)
         try:
             self._wait_ready(worker)
             started = time.monotonic()
-            worker.conn.send(request)
+            worker.conn.send(dataclasses.replace(request, timeout=timeout))
             if not worker.conn.poll(timeout):
                 self._retire(worker)
                 raise QueryTimeout(
@@ -265,9 +384,13 @@ class QueryPool:
             worker.process.join(2)
             died = worker.process.exitcode
             self._retire(worker)
-            if died is not None and died in (-6, 134) and self.memory_bytes:  # aborted: an allocation failed
+            if died in (-signal.SIGXCPU, -signal.SIGKILL):  # the kernel's CPU cap stopped it
+                raise QueryTimeout(
+                    f"the query ran longer than {limit or timeout:g} s (PLANKG_QUERY_TIMEOUT) and was stopped"
+                ) from error
+            if died in (-signal.SIGABRT, 134) and self.memory_bytes:  # aborted: an allocation past the cap failed
                 raise QueryFailed("memory", _memory_message(self.memory_bytes)) from error
-            raise QueryFailed("engine", f"a query worker failed (exit {died}): {error}") from error
+            raise QueryFailed("crashed", "the query process stopped while evaluating the query") from error
         except QueryFailed:
             self._retire(worker)
             raise

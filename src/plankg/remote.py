@@ -417,29 +417,22 @@ class RemotePool:
         self.pids: list[int] = []
 
     def run(self, request: Any, timeout: float, queue_timeout: float, limit: float | None = None) -> Any:
-        from plankg.executor import Overloaded, QueryAnswer, QueryFailed, QueryTimeout, _bounded
-        from plankg.sparql_results import write_boolean
+        from plankg.executor import Overloaded, QueryFailed, QueryTimeout
+        from plankg.guard import Refused, inspect_query
 
-        try:
-            ox.Store().query(request.text)  # the syntax check of the embedded engine, with its messages
-        except SyntaxError as error:
-            raise QueryFailed("syntax", f"SPARQL syntax error: {error}") from error
-        except (OSError, RuntimeError, ValueError, TypeError):
-            pass  # an evaluation question, for the engine to answer
-        if not self._slots.acquire(timeout=queue_timeout):
-            raise Overloaded(f"all {self.size} remote query slots stayed busy for {queue_timeout:g} s")
         started = time.monotonic()
+        if request.held_graphs is not None:  # the guard is the only line here: the engine is not ours to sandbox
+            try:
+                form = inspect_query(request.text, request.held_graphs).form
+            except Refused as error:
+                raise QueryFailed("refused", str(error)) from error
+            if (request.result_format if form in ("SELECT", "ASK") else request.rdf_media_type) is None:
+                raise QueryFailed("not_acceptable", "results" if form in ("SELECT", "ASK") else "graph")
+        left = timeout - (time.monotonic() - started)
+        if left <= 0 or not self._slots.acquire(timeout=min(queue_timeout, left)):
+            raise Overloaded(f"all {self.size} remote query slots stayed busy for {queue_timeout:g} s")
         try:
-            result = self.store.query(
-                request.text, default_graphs=request.default_graphs, named_graphs=request.named_graphs, timeout=timeout
-            )
-            if isinstance(result, ox.QueryBoolean):
-                return QueryAnswer(write_boolean(bool(result), request.result_format), 1, "boolean")
-            if isinstance(result, ox.QuerySolutions):
-                return self._solutions(result, request)
-            triples = _bounded(result, self.result_limit)
-            body = ox.serialize(triples, format=ox.RdfFormat.from_media_type(request.rdf_media_type)) or b""
-            return QueryAnswer(body, len(triples), "graph")
+            return self._answer(request, timeout - (time.monotonic() - started))
         except TimeoutError as error:
             self.killed += 1
             raise QueryTimeout(
@@ -453,13 +446,29 @@ class RemotePool:
         finally:
             self._slots.release()
 
-    def _solutions(self, result: ox.QuerySolutions, request: Any) -> Any:
-        from plankg.executor import QueryAnswer, _bounded
-        from plankg.sparql_results import write_solutions
+    def _answer(self, request: Any, timeout: float) -> Any:
+        """Ask the engine, count against the result limit, and write with the embedded engine's writers."""
+        from plankg.executor import _NATIVE, QueryAnswer, _boolean, _bounded, _xml_safe
 
-        variables = [v.value for v in result.variables]
-        rows = _bounded((list(map(solution.__getitem__, variables)) for solution in result), self.result_limit)
-        return QueryAnswer(write_solutions(variables, rows, request.result_format), len(rows), "solutions")
+        result = self.store.query(
+            request.text, default_graphs=request.default_graphs, named_graphs=request.named_graphs, timeout=timeout
+        )
+        if isinstance(result, ox.QueryBoolean):
+            return QueryAnswer(_boolean(bool(result), request.result_format or "json"), 1, "boolean")
+        if isinstance(result, ox.QuerySolutions):
+            fmt = request.result_format or "json"
+            xml = ox.QueryResultsFormat.XML
+            parsed = result.serialize(format=xml) or b""  # read once more to count, once to write
+            count = len(_bounded(ox.parse_query_results(parsed, format=xml), self.result_limit))
+            again = ox.parse_query_results(parsed, format=xml)
+            body = again.serialize(format=_NATIVE[fmt][0]) or b""
+            _xml_safe(body, fmt == "xml")
+            return QueryAnswer(body, count, "solutions")
+        triples = _bounded(result, self.result_limit)
+        media_type = request.rdf_media_type or "text/turtle"
+        body = ox.serialize(triples, format=ox.RdfFormat.from_media_type(media_type)) or b""
+        _xml_safe(body, media_type == "application/rdf+xml")
+        return QueryAnswer(body, len(triples), "graph")
 
     def close(self) -> None:
         """Nothing to stop: the engine is not ours."""

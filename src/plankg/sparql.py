@@ -9,9 +9,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, g, render_template, request
 
 from plankg.errors import ProtocolError
-from plankg.executor import QueryRequest
-from plankg.formats import HTML, Format, choose_format
-from plankg.guard import inspect_query
+from plankg.executor import QueryFailed, QueryRequest
+from plankg.formats import HTML, Format, NotAcceptable, choose_format
 from plankg.observability import set_outcome
 from plankg.protocol import read_request
 from plankg.security import QUERY_PAGE_POLICY
@@ -51,45 +50,61 @@ def endpoint() -> Response:
         return service_description(protocol.format)
     app_state = state()
     g.plankg_query = protocol.query
-    inspection = inspect_query(protocol.query, app_state.held_graphs)
-    family = "results" if inspection.form in ("SELECT", "ASK") else "graph"
-    chosen = choose_format(None, protocol.format, request.headers.get("Accept"), family)
+    accept = request.headers.get("Accept")
+    results, graph = _acceptable(protocol.format, accept, "results"), _acceptable(protocol.format, accept, "graph")
     default_graphs: tuple[str, ...] | None = protocol.default_graphs or None
     named_graphs: tuple[str, ...] | None = protocol.named_graphs or None
     if named_graphs is not None and default_graphs is None:
         default_graphs = ()  # protocol dataset with no default graph: it is empty (§2.1.4)
-    etag = _etag(protocol.query, default_graphs, named_graphs, chosen)
+    etag = _etag(protocol.query, default_graphs, named_graphs, results, graph)
+    headers = {"Vary": "Accept", "ETag": f'"{etag}"', "Cache-Control": "public, max-age=60"}
     if request.method == "GET" and etag in request.if_none_match:
         set_outcome("ok")
-        return Response(status=304, headers={"ETag": f'"{etag}"', "Vary": "Accept"})
-    answer = app_state.pool.run(
-        QueryRequest(
-            text=protocol.query,
-            result_format=chosen.name,
-            rdf_media_type=chosen.media_type if chosen.rdf is not None else "text/turtle",
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-            base_iri=request.base_url,
-        ),
-        # Reading and checking a large request counts against the time limit too.
-        timeout=max(0.1, app_state.config.query_timeout - (time.perf_counter() - g.plankg_started)),
-        queue_timeout=app_state.config.queue_timeout,
-        limit=app_state.config.query_timeout,
-    )
+        return Response(status=304, headers=headers)  # the headers of the 200 it stands for (RFC 9110 §15.4.5)
+    config = app_state.config
+    try:
+        answer = app_state.pool.run(
+            QueryRequest(
+                text=protocol.query,
+                result_format=results.name if results else None,
+                rdf_media_type=graph.media_type if graph else None,
+                default_graphs=default_graphs,
+                named_graphs=named_graphs,
+                base_iri=config.base_uri + "sparql",  # the configured base, never the Host header
+                held_graphs=app_state.held_graphs,
+            ),
+            # Reading the request counts against the time limit too.
+            timeout=max(0.1, config.query_timeout - (time.perf_counter() - g.plankg_started)),
+            queue_timeout=config.queue_timeout,
+            limit=config.query_timeout,
+        )
+    except QueryFailed as error:
+        if error.kind == "not_acceptable":  # the query's form needs a family the client accepts nothing of
+            choose_format(None, protocol.format, accept, str(error))
+        raise
+    chosen = graph if answer.kind == "graph" else results
+    assert chosen is not None
     set_outcome("ok")
     response = Response(answer.body, content_type=chosen.content_type)
-    response.headers["Vary"] = "Accept"
     if answer.count >= 0:
         response.headers["X-Result-Count"] = str(answer.count)
-    if request.method == "GET":
-        response.headers["ETag"] = f'"{etag}"'
-        response.headers["Cache-Control"] = "public, max-age=60"
+    response.headers.update(headers if request.method == "GET" else {"Vary": "Accept"})
     return response
 
 
-def _etag(query: str, default: tuple[str, ...] | None, named: tuple[str, ...] | None, chosen: Format) -> str:
-    """Stable across replicas: the data version, the query, its dataset and the variant."""
-    key = "\n".join([state().prepared.version, query, repr(default), repr(named), chosen.media_type])
+def _acceptable(format_param: str | None, accept: str | None, family: str) -> Format | None:
+    try:
+        return choose_format(None, format_param, accept, family)
+    except NotAcceptable:
+        return None
+
+
+def _etag(
+    query: str, default: tuple[str, ...] | None, named: tuple[str, ...] | None, *chosen: Format | None
+) -> str:
+    """Stable across replicas: the data version, the query, its dataset and the variants it may be answered in."""
+    variants = [f.media_type if f else "-" for f in chosen]
+    key = "\n".join([state().prepared.version, query, repr(default), repr(named), *variants])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
@@ -98,7 +113,7 @@ def service_description(format_param: str | None) -> Response:
     chosen = choose_format(None, format_param, request.headers.get("Accept"), "page")
     if chosen is HTML:
         return _query_page()
-    body = ox.serialize(describe_service(request.base_url), format=chosen.rdf, prefixes=_SD_PREFIXES) or b""
+    body = ox.serialize(describe_service(state().config.base_uri + "sparql"), format=chosen.rdf, prefixes=_SD_PREFIXES) or b""
     return Response(body, content_type=chosen.content_type, headers={"Vary": "Accept"})
 
 
