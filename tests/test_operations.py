@@ -147,7 +147,29 @@ def test_a_store_that_fails_to_open_stops_the_start_loudly(tmp_path: Path, data_
         cwd=ROOT,
     )
     assert result.returncode == 2
-    assert "cannot open the store" in result.stderr and "not started" in result.stderr
+    assert "is damaged" in result.stderr and "not started" in result.stderr
+
+
+def test_a_store_with_a_corrupted_block_stops_the_start(tmp_path: Path, data_file: Path) -> None:
+    """Review finding: one flipped block (marker file intact) passed the start check, then workers crash-looped."""
+    cache = tmp_path / "cache"
+    LiveServer(cache, "--data", str(data_file)).stop()
+    tables = sorted(cache.glob("builds/*/store-*/db/*.sst"), key=lambda p: p.stat().st_size)
+    assert tables and all((t.parent.parent / "READY").exists() for t in tables)
+    damaged = bytearray(tables[-1].read_bytes())
+    middle = len(damaged) // 2
+    damaged[middle : middle + 64] = bytes(b ^ 0xFF for b in damaged[middle : middle + 64])
+    tables[-1].write_bytes(bytes(damaged))
+    result = subprocess.run(
+        [sys.executable, "-m", "plankg", "serve", "--port", "0", "--data", str(data_file)],
+        env={**os.environ, "PLANKG_CACHE_DIR": str(cache)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert result.returncode == 2, result.stderr
+    assert tables[-1].name in result.stderr and "not started" in result.stderr
 
 
 def test_security_headers_on_every_kind_of_answer(live_server: LiveServer) -> None:

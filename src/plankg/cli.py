@@ -307,6 +307,7 @@ def serve(
         config = load_config(config_file or _env_path("PLANKG_CONFIG"), dict(os.environ), overrides)
         prepared = prepare(config)
         check_store(prepared)
+        _check_sandbox(config.unsafe_query_network)
     except StoreUnavailable as error:
         fail(f"{error}; the server was not started")
     except OSError as error:
@@ -324,6 +325,25 @@ def serve(
         err=True,
     )
     run(config, prepared)
+
+
+def _check_sandbox(unsafe: bool) -> None:
+    """Refuse to serve when query processes would keep the network, unless the operator said so (loudly)."""
+    from plankg.sandbox import check
+
+    if unsafe:
+        click.echo(
+            "WARNING: PLANKG_UNSAFE_QUERY_NETWORK is set: query processes keep the network, and SERVICE is"
+            " stopped by the query guard alone",
+            err=True,
+        )
+        return
+    problem = check()
+    if problem is not None:
+        fail(
+            f"query processes cannot be denied the network here ({problem}); the server was not started."
+            " Set PLANKG_UNSAFE_QUERY_NETWORK=1 only behind other egress controls"
+        )
 
 
 def _env_path(name: str) -> Path | None:

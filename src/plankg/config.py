@@ -47,6 +47,7 @@ class Config:
     # seccomp, and only behind other egress controls: SERVICE would then depend on the guard alone.
     unsafe_query_network: bool = False
     request_timeout: float = 10.0  # seconds a client may take to send its request line, headers and body
+    connection_limit: int = 1000  # open connections per server process (slow ones included)
 
     def as_public_dict(self) -> dict[str, Any]:
         """The effective configuration for ``/-/config``, as a public visitor may see it: no file paths."""
@@ -78,6 +79,7 @@ _CONVERTERS: dict[str, Any] = {
     "debug": lambda v: _flag(v),
     "unsafe_query_network": lambda v: _flag(v),
     "request_timeout": float,
+    "connection_limit": int,
 }
 
 

@@ -58,7 +58,7 @@ def dataset() -> Response:
     else:
         body = ox.serialize(triples, format=chosen.rdf, prefixes=PREFIXES) or b""
     response = Response(body, content_type=chosen.content_type)
-    response.headers["Vary"] = "Accept"
+    response.headers["Vary"] = "Accept, Accept-Language"  # the HTML variant follows the page language
     response.headers["Content-Location"] = f"{url_for('dumps.dataset')}?format={chosen.name}"
     return response
 
@@ -143,7 +143,7 @@ def sitemap() -> Response:
     """Every document a search engine may want: the dataset, the collections and their members."""
     from plankg.collections import COLLECTIONS, RDFS_MEMBER, collection_quads
 
-    root = request.host_url.rstrip("/")
+    root = state().config.base_uri.rstrip("/")  # the configured base, never the Host header
     base = state().config.base_uri + "id/"
     paths = [url_for("pages.front"), url_for("pages.overview_map"), url_for("dumps.dataset")]
     for slug in COLLECTIONS:

@@ -16,11 +16,11 @@ import functools
 import math
 import multiprocessing
 import os
+import queue
 import re
 import resource
 import signal
 import sys
-import queue
 import threading
 import time
 from dataclasses import dataclass, field
@@ -135,6 +135,7 @@ def _boolean(value: bool, fmt: str) -> bytes:
     """An ASK answer, written by the engine's own writer (one writer for every answer)."""
     empty = ox.Store()
     answer = empty.query("ASK {}" if value else "ASK { FILTER(false) }")
+    assert isinstance(answer, ox.QueryBoolean)
     return answer.serialize(format=_NATIVE[fmt][0]) or b""
 
 
@@ -272,7 +273,10 @@ def _sandbox(allow_network: bool) -> bool | str:
     try:
         deny_network()
     except SandboxUnavailable as error:
-        return f"the query process could not be denied the network ({error}); set PLANKG_UNSAFE_QUERY_NETWORK=1 to run without that protection"
+        return (
+            f"the query process could not be denied the network ({error});"
+            " set PLANKG_UNSAFE_QUERY_NETWORK=1 to run without that protection"
+        )
     leftover = probe()
     return True if leftover is None else f"the network filter did not hold: {leftover}"
 

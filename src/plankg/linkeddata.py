@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, url_for
+from werkzeug.http import http_date
 
 from plankg import geo
 from plankg.collections import collection_csv, collection_name, collection_quads
@@ -82,8 +83,12 @@ def _collection(iri: str, slug: str, extension: str | None, base: str) -> Respon
     chosen = choose_format(extension, request.args.get("format"), request.headers.get("Accept"), family)
     store = state().store
     etag = _etag(iri, 0, chosen)
+    links = [
+        f'<{base}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in FAMILIES[family] if f is not chosen
+    ]
+    headers = _variant_headers(chosen, base, etag, links)
     if etag in request.if_none_match:
-        return Response(status=304, headers={"ETag": f'"{etag}"', "Vary": "Accept"})
+        return Response(status=304, headers=headers)
     if chosen is GEOJSON:
         body = _geojson(iri)
     elif chosen.extension == "csv":
@@ -91,15 +96,25 @@ def _collection(iri: str, slug: str, extension: str | None, base: str) -> Respon
     else:
         found = Document(iri, collection_quads(store, iri, slug), 0, 0)
         body = _render(found, chosen, base, FAMILIES[family])
-    response = Response(body, content_type=chosen.content_type)
-    response.headers["Vary"] = "Accept, Accept-Language" if chosen is HTML else "Accept"
-    response.headers["Content-Location"] = f"{base}.{chosen.extension}"
-    response.headers["ETag"] = f'"{etag}"'
-    response.headers["Cache-Control"] = "public, max-age=300"
-    response.headers["Link"] = ", ".join(
+    return Response(body, content_type=chosen.content_type, headers=headers)
+
+
+def _alternates(chosen: Format, base: str, family: str) -> list[str]:
+    return [
         f'<{base}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in FAMILIES[family] if f is not chosen
-    )
-    return response
+    ]
+
+
+def _variant_headers(chosen: Format, base: str, etag: str, links: list[str]) -> dict[str, str]:
+    """The headers of a negotiated document; a 304 carries the same ones as its 200 (RFC 9110 §15.4.5)."""
+    return {
+        "Vary": "Accept, Accept-Language" if chosen is HTML else "Accept",
+        "Content-Location": f"{base}.{chosen.extension}",
+        "ETag": f'"{etag}"',
+        "Cache-Control": "public, max-age=300",
+        "Last-Modified": http_date(_built_at()),
+        "Link": ", ".join(links),
+    }
 
 
 @bp.route("/def/<path:path>")
@@ -119,22 +134,16 @@ def _negotiated(iri: str, extension: str | None, base: str, family: str = "page"
     if found is None:
         return _not_found(iri, chosen)
     etag = _etag(iri, page, chosen)
-    if etag in request.if_none_match:
-        return Response(status=304, headers={"ETag": f'"{etag}"', "Vary": "Accept"})
-    body = _geojson(iri) if chosen is GEOJSON else _render(found, chosen, base, FAMILIES[family])
-    response = Response(body, content_type=chosen.content_type)
-    response.headers["Vary"] = "Accept, Accept-Language" if chosen is HTML else "Accept"
-    response.headers["Content-Location"] = f"{base}.{chosen.extension}"
-    response.headers["ETag"] = f'"{etag}"'
-    response.headers["Cache-Control"] = "public, max-age=300"
-    response.last_modified = _built_at()
     links = [
         f'<{base}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in FAMILIES[family] if f is not chosen
     ]
     if found.has_next:
         links.append(f'<{base}?page={page + 1}>; rel="next"')
-    response.headers["Link"] = ", ".join(links)
-    return response
+    headers = _variant_headers(chosen, base, etag, links)
+    if etag in request.if_none_match:
+        return Response(status=304, headers=headers)
+    body = _geojson(iri) if chosen is GEOJSON else _render(found, chosen, base, FAMILIES[family])
+    return Response(body, content_type=chosen.content_type, headers=headers)
 
 
 def _etag(iri: str, page: int, chosen: Format) -> str:

@@ -24,6 +24,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 ACCESS = logging.getLogger("plankg.access")
 OUTCOMES = ("ok", "syntax", "refused", "timeout", "overloaded", "too_large", "memory", "error")
 
+KNOWN_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"))
 REQUESTS = Counter("plankg_http_requests", "HTTP requests answered", ["route", "method", "status"])
 LATENCY = Histogram(
     "plankg_http_request_duration_seconds",
@@ -64,7 +65,8 @@ def install(app: Flask) -> None:
         started = getattr(g, "plankg_started", None)
         elapsed = time.perf_counter() - started if started is not None else 0.0
         route = request.url_rule.rule if request.url_rule is not None else "unmatched"
-        REQUESTS.labels(route, request.method, str(response.status_code)).inc()
+        method = request.method if request.method in KNOWN_METHODS else "other"  # bounded label values
+        REQUESTS.labels(route, method, str(response.status_code)).inc()
         LATENCY.labels(route).observe(elapsed)
         entry: dict[str, Any] = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

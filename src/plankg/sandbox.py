@@ -106,3 +106,20 @@ def probe() -> str | None:
         made.close()
         return f"this process can still create {family.name}/{kind.name} sockets"
     return None
+
+
+def check() -> str | None:
+    """None when a fresh process can be denied the network here; otherwise why not (run before serving)."""
+    import subprocess
+    import sys
+
+    program = "from plankg.sandbox import deny_network, probe\ndeny_network()\nprint(probe() or 'held')"
+    try:
+        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"the check could not run: {error}"
+    said = done.stdout.strip()
+    if done.returncode == 0 and said == "held":
+        return None
+    errors = done.stderr.strip().splitlines()
+    return said or (errors[-1] if errors else "the check failed")

@@ -1,19 +1,26 @@
 """Running the app: gunicorn in production, Flask's development server only with ``--debug``.
 
-Worker type and count (measured, see README "Serving"): gthread workers — query work happens in
-plankg's query processes, so a request thread mostly waits on a pipe; threads let up to
-``threads`` clients per worker be served at once, and further connections wait in the listen
-backlog instead of being refused.
+gunicorn manages the processes (workers, SIGHUP reload, SIGTERM, restarts); inside each worker,
+waitress speaks HTTP (:class:`WaitressWorker`). Why: gunicorn's own thread workers hand a
+connection to a thread as soon as its first byte arrives, and the thread then reads the headers
+and body blocking — 32 clients that trickle a byte a second held every thread, and 16 slow POSTs
+every admission slot (2026 review). waitress reads every request completely in its event loop
+and only then gives it to a thread, so a slow client costs a socket, never a thread or a slot;
+a request still incomplete after ``request_timeout`` seconds is dropped, and a body over
+``max_request_bytes`` (chunked too) is refused with 413 before the app sees it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.base import Worker
 
 from plankg.config import Config
 from plankg.serving import Prepared
@@ -77,7 +84,7 @@ def gunicorn_options(config: Config) -> dict[str, Any]:
     return {
         "bind": f"[{config.host}]:{config.port}" if ":" in config.host else f"{config.host}:{config.port}",
         "workers": config.workers,
-        "worker_class": "gthread",
+        "worker_class": "plankg.server.WaitressWorker",
         "threads": config.threads,
         # A request may wait for a free query process and then run to the time limit.
         "timeout": int(config.queue_timeout + config.query_timeout + 30),
@@ -91,6 +98,67 @@ def gunicorn_options(config: Config) -> dict[str, Any]:
         "control_socket_disable": True,
         **({"child_exit": _child_exit} if config.workers > 1 else {}),
     }
+
+
+class WaitressWorker(Worker):  # type: ignore[misc]
+    """A gunicorn worker whose HTTP is waitress's: complete requests only reach the app's threads."""
+
+    def run(self) -> None:
+        from waitress import wasyncore
+        from waitress.server import BaseWSGIServer, create_server
+
+        config: Config = self.app.plankg_config
+        channels: dict[int, Any] = {}
+        server = create_server(
+            self.wsgi,
+            map=channels,
+            sockets=[listener.sock for listener in self.sockets],
+            threads=config.threads,
+            connection_limit=config.connection_limit,
+            max_request_body_size=config.max_request_bytes,
+            channel_timeout=max(1, int(config.request_timeout)),
+            cleanup_interval=1,
+            clear_untrusted_proxy_headers=True,
+            ident="plankg",
+        )
+        started: dict[int, float] = {}
+        while self.alive and self.ppid == os.getppid():
+            self.notify()  # the heartbeat gunicorn's arbiter watches
+            wasyncore.loop(timeout=0.5, map=channels, count=1)
+            _drop_slow_requests(channels, started, config.request_timeout)
+        # Stopping (SIGTERM): accept nothing more, let the requests in flight finish, then close.
+        for listener in [c for c in channels.values() if isinstance(c, BaseWSGIServer)]:
+            listener.close()
+        # Connections already accepted get a moment to send their request (as gunicorn's own workers do).
+        linger, deadline = time.monotonic() + 2, time.monotonic() + config.query_timeout + 5
+        while time.monotonic() < deadline and (
+            time.monotonic() < linger or any(_busy(c) for c in list(channels.values()))
+        ):
+            self.notify()
+            wasyncore.loop(timeout=0.2, map=channels, count=1)
+        server.close()
+
+
+def _busy(channel: Any) -> bool:
+    """A request arriving, waiting, running or being written on this connection."""
+    return bool(
+        getattr(channel, "request", None)
+        or getattr(channel, "requests", None)
+        or getattr(channel, "total_outbufs_len", 0)
+    )
+
+
+def _drop_slow_requests(channels: dict[int, Any], started: dict[int, float], limit: float) -> None:
+    """Close connections whose request (line, headers or body) has been arriving for more than ``limit`` s."""
+    now = time.monotonic()
+    receiving = {id(c): c for c in list(channels.values()) if getattr(c, "request", None) is not None}
+    for key in list(started):
+        if key not in receiving:
+            del started[key]
+    for key, channel in receiving.items():
+        if now - started.setdefault(key, now) > limit:
+            del started[key]
+            channel.handle_close()
 
 
 def _child_exit(server: Any, worker: Any) -> None:

@@ -11,6 +11,7 @@ repeat a triple once per graph that asserts it).
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import tempfile
 import time
@@ -27,6 +28,7 @@ from plankg.executor import open_store
 
 REWRITTEN = ("id/", "graph/", "data/")
 READY = "READY"
+CHECKSUMS = "CHECKSUMS.json"  # SHA-256 of every file of the store, written when it is made
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ def create_store(dump: Path, target: Path, base: str) -> None:
         store.flush()
         store.optimize()
         del store
+        (staging / CHECKSUMS).write_text(json.dumps(_checksums(staging / "db"), indent=1, sort_keys=True), "utf-8")
         (staging / READY).write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "utf-8")
         if target.exists():
             shutil.rmtree(target)
@@ -106,10 +109,40 @@ class StoreUnavailable(Exception):
     """The prepared store cannot be opened."""
 
 
+def _checksums(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file the store reads (RocksDB's own log and lock files change, so they are left out)."""
+    found = {}
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.name != "LOCK" and not path.name.startswith("LOG"):
+            digest = hashlib.sha256()
+            with path.open("rb") as handle:
+                while block := handle.read(1 << 20):
+                    digest.update(block)
+            found[path.name] = digest.hexdigest()
+    return found
+
+
+def verify_store(store_path: Path) -> None:
+    """Every file of an on-disk store as it was made; raise :class:`StoreUnavailable` naming what differs."""
+    manifest = store_path.parent / CHECKSUMS
+    if not manifest.exists():
+        raise StoreUnavailable(f"the store at {store_path} has no {CHECKSUMS}: prepare it again (delete the folder)")
+    expected = json.loads(manifest.read_text("utf-8"))
+    actual = _checksums(store_path)
+    changed = sorted(name for name in expected.keys() | actual.keys() if expected.get(name) != actual.get(name))
+    if changed:
+        raise StoreUnavailable(
+            f"the store at {store_path} is damaged: {', '.join(changed[:5])} differ from when it was made;"
+            " delete the folder and start again to rebuild it"
+        )
+
+
 def check_store(prepared: Prepared) -> None:
-    """Open the prepared store read-only once, so that a broken store stops the start, loudly."""
+    """Verify the prepared store's files and open it read-only once, so that a broken store stops the start."""
     if prepared.remote:
         return  # prepare_remote has read the live version from it
+    if not str(prepared.store_path).endswith(".nq"):
+        verify_store(prepared.store_path)
     try:
         store = open_store(str(prepared.store_path))
         next(iter(store.quads_for_pattern(None, None, None, None)), None)
@@ -172,7 +205,7 @@ def prepare(config: Config, keep: Path | None = None) -> Prepared:
         )
     stores = Path(config.store.removeprefix("oxigraph:")) if config.store.startswith("oxigraph:/") else build_dir
     store_dir = stores / f"store-{digest[:12]}-{base_key}"
-    if not (store_dir / READY).exists():
+    if not (store_dir / READY).exists() or not (store_dir / CHECKSUMS).exists():  # none yet, or made before checksums
         create_store(build_dir / "plankg.nq", store_dir, config.base_uri)
     for old in stores.glob("store-*"):
         in_use = keep is not None and keep.parent == old

@@ -99,9 +99,7 @@ def _acceptable(format_param: str | None, accept: str | None, family: str) -> Fo
         return None
 
 
-def _etag(
-    query: str, default: tuple[str, ...] | None, named: tuple[str, ...] | None, *chosen: Format | None
-) -> str:
+def _etag(query: str, default: tuple[str, ...] | None, named: tuple[str, ...] | None, *chosen: Format | None) -> str:
     """Stable across replicas: the data version, the query, its dataset and the variants it may be answered in."""
     variants = [f.media_type if f else "-" for f in chosen]
     key = "\n".join([state().prepared.version, query, repr(default), repr(named), *variants])
@@ -113,7 +111,10 @@ def service_description(format_param: str | None) -> Response:
     chosen = choose_format(None, format_param, request.headers.get("Accept"), "page")
     if chosen is HTML:
         return _query_page()
-    body = ox.serialize(describe_service(state().config.base_uri + "sparql"), format=chosen.rdf, prefixes=_SD_PREFIXES) or b""
+    body = (
+        ox.serialize(describe_service(state().config.base_uri + "sparql"), format=chosen.rdf, prefixes=_SD_PREFIXES)
+        or b""
+    )
     return Response(body, content_type=chosen.content_type, headers={"Vary": "Accept"})
 
 
