@@ -47,8 +47,8 @@ _SPACE = re.compile(r"[ \t\r\n]++")
 _COMMENT = re.compile(r"#[^\r\n]*+")
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*+>')
 _STRING = {
-    "'''": re.compile(rf"'''(?>(?>'|'')?(?>[^'\\]|{_ECHAR}))*+'''"),
-    '"""': re.compile(rf'"""(?>(?>"|"")?(?>[^"\\]|{_ECHAR}))*+"""'),
+    "'''": re.compile(rf"'''(?>(?>''|')?(?>[^'\\]|{_ECHAR}))*+'''"),
+    '"""': re.compile(rf'"""(?>(?>""|")?(?>[^"\\]|{_ECHAR}))*+"""'),
     "'": re.compile(rf"'(?>[^'\\\n\r]|{_ECHAR})*+'"),
     '"': re.compile(rf'"(?>[^"\\\n\r]|{_ECHAR})*+"'),
 }
