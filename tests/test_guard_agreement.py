@@ -5,8 +5,9 @@ Queries are built from fragments that fooled the old lexer (``<`` as less-than, 
 SERVICE clause in many spellings, pointing at a listener on loopback. The engine (pyoxigraph, in
 this test process, with the network) is the judge: if it connected, the guard must have refused;
 if it answered a query without a SERVICE clause, the guard must not have refused it. Strings:
-the value the engine binds is the one the fragment meant, and the guard saw the literal as one string token. Brackets: the guard refuses
-exactly the queries nested deeper than its limit, whatever strings and comments hold.
+the value the engine binds is the one the fragment meant, and the guard saw the literal as one
+string token. Brackets: the guard refuses exactly the queries nested deeper than its limit,
+whatever strings and comments hold.
 """
 
 from __future__ import annotations
