@@ -206,8 +206,10 @@ def test_gzipped_dumps_sitemap_and_favicon(client) -> None:  # type: ignore[no-u
     packed.close()
     sitemap = ET.fromstring(client.get("/sitemap.xml").data)
     locations = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    assert "http://localhost/doc/kommune/0621" in locations and len(locations) >= 1 + 3 + 98 + 5 + 2
-    assert {"http://localhost/", "http://localhost/kort"} <= set(locations)
+    # absolute URLs from the configured base (here the canonical one), never the Host header
+    root = "https://w3id.org/plankg"
+    assert f"{root}/doc/kommune/0621" in locations and len(locations) >= 1 + 3 + 98 + 5 + 2
+    assert {f"{root}/", f"{root}/kort"} <= set(locations)
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
     icon.close()

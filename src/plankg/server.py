@@ -115,7 +115,9 @@ class WaitressWorker(Worker):  # type: ignore[misc]
             sockets=[listener.sock for listener in self.sockets],
             threads=config.threads,
             connection_limit=config.connection_limit,
-            max_request_body_size=config.max_request_bytes,
+            # waitress buffers up to twice the limit (de-chunked), so that the app answers a clear 413 for
+            # bodies just over it while the client is still listening; past twice it cuts the connection.
+            max_request_body_size=2 * config.max_request_bytes,
             channel_timeout=max(1, int(config.request_timeout)),
             cleanup_interval=1,
             clear_untrusted_proxy_headers=True,
