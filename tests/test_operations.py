@@ -28,9 +28,10 @@ def get(server: LiveServer, path: str, headers: dict[str, str] | None = None) ->
     request = urllib.request.Request(server.url + path, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, dict(response.headers), response.read()
+            # the message itself: header names are case-insensitive (waitress writes "Etag")
+            return response.status, response.headers, response.read()  # type: ignore[return-value]
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()  # type: ignore[return-value]
 
 
 def version(server: LiveServer) -> dict[str, Any]:
