@@ -130,6 +130,18 @@ def test_sigterm_finishes_the_requests_in_flight(tmp_path: Path) -> None:
         server.stop()
 
 
+def serve_once(cache: Path, data_file: Path) -> subprocess.CompletedProcess[str]:
+    """``plankg serve`` on a cache prepared earlier, expected to refuse to start."""
+    return subprocess.run(
+        [sys.executable, "-m", "plankg", "serve", "--port", "0", "--data", str(data_file)],
+        env={**os.environ, "PLANKG_CACHE_DIR": str(cache)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+
+
 def test_a_store_that_fails_to_open_stops_the_start_loudly(tmp_path: Path, data_file: Path) -> None:
     cache = tmp_path / "cache"
     server = LiveServer(cache, "--data", str(data_file))
@@ -139,14 +151,7 @@ def test_a_store_that_fails_to_open_stops_the_start_loudly(tmp_path: Path, data_
     for part in stores[0].iterdir():  # the store's files are gone, its READY mark stays
         if part.is_file():
             part.unlink()
-    result = subprocess.run(
-        [sys.executable, "-m", "plankg", "serve", "--port", "0", "--data", str(data_file)],
-        env={**os.environ, "PLANKG_CACHE_DIR": str(cache)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    result = serve_once(cache, data_file)
     assert result.returncode == 2
     assert "is damaged" in result.stderr and "not started" in result.stderr
 
@@ -161,14 +166,7 @@ def test_a_store_with_a_corrupted_block_stops_the_start(tmp_path: Path, data_fil
     middle = len(damaged) // 2
     damaged[middle : middle + 64] = bytes(b ^ 0xFF for b in damaged[middle : middle + 64])
     tables[-1].write_bytes(bytes(damaged))
-    result = subprocess.run(
-        [sys.executable, "-m", "plankg", "serve", "--port", "0", "--data", str(data_file)],
-        env={**os.environ, "PLANKG_CACHE_DIR": str(cache)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    result = serve_once(cache, data_file)
     assert result.returncode == 2, result.stderr
     assert tables[-1].name in result.stderr and "not started" in result.stderr
 

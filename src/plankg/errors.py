@@ -46,12 +46,14 @@ _FAILURES = {
     "limit": (422, "Result too large", "too_large"),
     "memory": (422, "Query too large", "memory"),
     "unavailable": (503, "Store unavailable", "error"),
+    "incomplete": (503, "Service Unavailable", "error"),
     "crashed": (503, "Service Unavailable", "error"),
 }
 #: What a 503 says in public: never an exit code, a path or an operating-system error (those go to the log).
 _PUBLIC_503 = {
     "unavailable": "the store cannot be read just now; try again shortly",
     "crashed": "the query process stopped while evaluating the query; try again shortly",
+    "incomplete": "the store did not answer this query in full (its own limits); try again or narrow the query",
 }
 
 
@@ -105,7 +107,7 @@ def register_error_handlers(app: Flask) -> None:
     def store_down(error: RemoteUnavailable) -> Response:
         app.logger.error("remote store unavailable: %s", error)
         _outcome("error")
-        return error_response(503, "Store unavailable", str(error), RETRY_AFTER)
+        return error_response(503, "Store unavailable", _PUBLIC_503["unavailable"], RETRY_AFTER)
 
     @app.errorhandler(TimeoutError)
     def store_slow(error: TimeoutError) -> Response:

@@ -10,6 +10,7 @@ worker stay free of Flask and rdflib, so workers start fast and small.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import dataclasses
 import functools
@@ -23,6 +24,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -100,24 +102,12 @@ def execute(store: ox.Store, request: QueryRequest, result_limit: int) -> QueryA
             options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
     except ValueError as error:
         raise QueryFailed("bad_request", f"a default-graph-uri or named-graph-uri is not an IRI: {error}") from error
-    if request.held_graphs is not None:
-        try:
-            form = inspect_query(request.text, request.held_graphs).form
-        except Refused as error:
-            raise QueryFailed("refused", str(error)) from error
-        if (request.result_format if form in ("SELECT", "ASK") else request.rdf_media_type) is None:
-            raise QueryFailed("not_acceptable", "results" if form in ("SELECT", "ASK") else "graph")
+    check_request(request)
     try:
         results = store.query(request.text, base_iri=request.base_iri, **options)
-        if isinstance(results, ox.QueryBoolean):
-            return QueryAnswer(_boolean(bool(results), request.result_format or "json"), 1, "boolean")
-        if isinstance(results, ox.QuerySolutions):
-            return _solutions(store, request, results, result_limit, options)
-        triples = _bounded(iter(results), result_limit)
-        media_type = request.rdf_media_type or "text/turtle"
-        body = ox.serialize(triples, format=ox.RdfFormat.from_media_type(media_type), prefixes=PREFIXES) or b""
-        _xml_safe(body, media_type == "application/rdf+xml")
-        return QueryAnswer(body, len(triples), "graph")
+        return write_answer(
+            results, request, result_limit, lambda: store.query(request.text, base_iri=request.base_iri, **options)
+        )
     except SyntaxError as error:
         raise QueryFailed("syntax", f"SPARQL syntax error: {error}") from error
     except OSError as error:  # the store is read from memory maps; an OS error here is an outbound attempt
@@ -128,6 +118,35 @@ def execute(store: ox.Store, request: QueryRequest, result_limit: int) -> QueryA
         raise QueryFailed("engine", f"the query could not be evaluated: {error}") from error
     except (ValueError, TypeError) as error:
         raise QueryFailed("engine", f"the query could not be evaluated: {error}") from error
+
+
+def check_request(request: QueryRequest) -> None:
+    """The guard (unless the query is internal), and a format for the query's form; else :class:`QueryFailed`."""
+    if request.held_graphs is None:
+        return
+    try:
+        form = inspect_query(request.text, request.held_graphs).form
+    except Refused as error:
+        raise QueryFailed("refused", str(error)) from error
+    family = "results" if form in ("SELECT", "ASK") else "graph"
+    if (request.result_format if family == "results" else request.rdf_media_type) is None:
+        raise QueryFailed("not_acceptable", family)
+
+
+def write_answer(results: Any, request: QueryRequest, limit: int, again: Callable[[], Any]) -> QueryAnswer:
+    """An answer written by the engine's own writers, within ``limit`` rows or triples.
+
+    ``again`` gives the solutions once more, for counting (see :func:`_solutions`).
+    """
+    if isinstance(results, ox.QueryBoolean):
+        return QueryAnswer(_boolean(bool(results), request.result_format or "json"), 1, "boolean")
+    if isinstance(results, ox.QuerySolutions):
+        return _solutions(request, results, limit, again)
+    triples = _bounded(iter(results), limit)
+    media_type = request.rdf_media_type or "text/turtle"
+    body = ox.serialize(triples, format=ox.RdfFormat.from_media_type(media_type), prefixes=PREFIXES) or b""
+    _xml_safe(body, media_type == "application/rdf+xml")
+    return QueryAnswer(body, len(triples), "graph")
 
 
 @functools.cache
@@ -158,13 +177,11 @@ _NATIVE = {
 }
 
 
-def _solutions(
-    store: ox.Store, request: QueryRequest, results: ox.QuerySolutions, limit: int, options: dict[str, Any]
-) -> QueryAnswer:
+def _solutions(request: QueryRequest, results: ox.QuerySolutions, limit: int, again: Callable[[], Any]) -> QueryAnswer:
     """SELECT results, always written by pyoxigraph; rows counted when the answer could be over the limit.
 
     An answer shorter than ``limit`` times the smallest possible row cannot hold more than ``limit``
-    rows, so it is sent as written. A longer one is evaluated again only to count its rows (up to
+    rows, so it is sent as written. A longer one is read again only to count its rows (up to
     ``limit``): past it, nothing is sent; within it, the first body is sent as the engine wrote it.
     """
     fmt = request.result_format or "json"
@@ -173,10 +190,7 @@ def _solutions(
     _xml_safe(body, fmt == "xml")
     if len(body) < smallest_row * limit:
         return QueryAnswer(body, -1, "solutions")
-    again = store.query(request.text, base_iri=request.base_iri, **options)
-    assert isinstance(again, ox.QuerySolutions)
-    count = len(_bounded(iter(again), limit))
-    return QueryAnswer(body, count, "solutions")
+    return QueryAnswer(body, len(_bounded(iter(again()), limit)), "solutions")
 
 
 def _bounded(items: Any, limit: int) -> list[Any]:
@@ -314,8 +328,11 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self.killed = 0
-        for _ in range(size):
-            self._idle.put(self._start())
+        workers = [self._start() for _ in range(size)]
+        for worker in workers:  # wait for them once, so that a store they cannot open is known at once
+            with contextlib.suppress(QueryFailed):
+                self._wait_ready(worker)
+            self._idle.put(worker)
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()

@@ -62,6 +62,15 @@ _NAME_START = re.compile(f"[{_BASE}]")
 _PREFIX_RUN = re.compile(f"[{_BASE}](?:\\.*+[{_CHARS}])*+")
 _LOCAL = re.compile(rf"(?:[{_U}:0-9]|{_PLX})(?:\.*+(?:[{_CHARS}:]|{_PLX}))*+")
 _WORD = re.compile(r"[A-Za-z0-9_]++")
+#: terminals told apart by their first character ("0" stands for any digit)
+_BY_FIRST_CHAR = {
+    "?": ("var", _VAR),
+    "$": ("var", _VAR),
+    "@": ("langtag", _LANGTAG),
+    "_": ("bnode", _BNODE),
+    "0": ("number", _NUMBER),
+    ".": ("number", _NUMBER),
+}
 _OPERATORS = ("<=", "^^", "&&", "||", "!=", ">=")
 _OPERAND_ENDS = frozenset(("var", "number", "string", "iri", "pname", "langtag"))
 _NOT_CALLS = frozenset(("VALUES", "A", "UNDEF"))
@@ -143,10 +152,10 @@ class _Lexer:
                 if match:
                     return "string", match.end()
             raise Unreadable(f"SPARQL syntax error: a string starting at offset {at} does not end")
-        for kind, pattern in (("var", _VAR), ("langtag", _LANGTAG), ("bnode", _BNODE), ("number", _NUMBER)):
-            match = pattern.match(text, at)
-            if match:
-                return kind, match.end()
+        starts = _BY_FIRST_CHAR.get("0" if char.isdigit() else char)
+        match = starts[1].match(text, at) if starts else None
+        if match and starts:
+            return starts[0], match.end()
         if char == ":" or _NAME_START.match(text, at):
             return self._name(at)
         for operator in _OPERATORS:

@@ -14,6 +14,7 @@ limit here.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import socket
@@ -417,17 +418,10 @@ class RemotePool:
         self.pids: list[int] = []
 
     def run(self, request: Any, timeout: float, queue_timeout: float, limit: float | None = None) -> Any:
-        from plankg.executor import Overloaded, QueryFailed, QueryTimeout
-        from plankg.guard import Refused, inspect_query
+        from plankg.executor import Overloaded, QueryFailed, QueryTimeout, check_request
 
         started = time.monotonic()
-        if request.held_graphs is not None:  # the guard is the only line here: the engine is not ours to sandbox
-            try:
-                form = inspect_query(request.text, request.held_graphs).form
-            except Refused as error:
-                raise QueryFailed("refused", str(error)) from error
-            if (request.result_format if form in ("SELECT", "ASK") else request.rdf_media_type) is None:
-                raise QueryFailed("not_acceptable", "results" if form in ("SELECT", "ASK") else "graph")
+        check_request(request)  # the guard is the only line here: the engine is not ours to sandbox
         left = timeout - (time.monotonic() - started)
         if left <= 0 or not self._slots.acquire(timeout=min(queue_timeout, left)):
             raise Overloaded(f"all {self.size} remote query slots stayed busy for {queue_timeout:g} s")
@@ -442,33 +436,23 @@ class RemotePool:
         except StoreUnavailable as error:
             raise QueryFailed("unavailable", str(error)) from error
         except RemoteQueryError as error:
-            raise QueryFailed("syntax" if error.syntax else "engine", str(error)) from error
+            raise QueryFailed("syntax" if error.syntax else "incomplete", str(error)) from error
         finally:
             self._slots.release()
 
     def _answer(self, request: Any, timeout: float) -> Any:
-        """Ask the engine, count against the result limit, and write with the embedded engine's writers."""
-        from plankg.executor import _NATIVE, QueryAnswer, _boolean, _bounded, _xml_safe
+        """Ask the engine, and write its answer with the embedded engine's writers, within the result limit."""
+        from plankg.executor import write_answer
 
         result = self.store.query(
             request.text, default_graphs=request.default_graphs, named_graphs=request.named_graphs, timeout=timeout
         )
-        if isinstance(result, ox.QueryBoolean):
-            return QueryAnswer(_boolean(bool(result), request.result_format or "json"), 1, "boolean")
-        if isinstance(result, ox.QuerySolutions):
-            fmt = request.result_format or "json"
-            xml = ox.QueryResultsFormat.XML
-            parsed = result.serialize(format=xml) or b""  # read once more to count, once to write
-            count = len(_bounded(ox.parse_query_results(parsed, format=xml), self.result_limit))
-            again = ox.parse_query_results(parsed, format=xml)
-            body = again.serialize(format=_NATIVE[fmt][0]) or b""
-            _xml_safe(body, fmt == "xml")
-            return QueryAnswer(body, count, "solutions")
-        triples = _bounded(result, self.result_limit)
-        media_type = request.rdf_media_type or "text/turtle"
-        body = ox.serialize(triples, format=ox.RdfFormat.from_media_type(media_type)) or b""
-        _xml_safe(body, media_type == "application/rdf+xml")
-        return QueryAnswer(body, len(triples), "graph")
+        again = None
+        if isinstance(result, ox.QuerySolutions):  # kept as XML, to be read once more for counting
+            xml = result.serialize(format=ox.QueryResultsFormat.XML) or b""
+            result = ox.parse_query_results(xml, format=ox.QueryResultsFormat.XML)
+            again = functools.partial(ox.parse_query_results, xml, format=ox.QueryResultsFormat.XML)
+        return write_answer(result, request, self.result_limit, again or list)
 
     def close(self) -> None:
         """Nothing to stop: the engine is not ours."""
