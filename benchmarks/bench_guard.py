@@ -9,6 +9,8 @@ Run: ``python benchmarks/bench_guard.py``.
 
 from __future__ import annotations
 
+import contextlib
+
 import pyoxigraph as ox
 from bench_core import median_seconds
 
@@ -19,17 +21,13 @@ HOSTILE = {"escaped quotes": '"\\"', "dotted names": "a.", "hyphenated names": "
 
 
 def guard(text: str) -> None:
-    try:
+    with contextlib.suppress(Refused):
         inspect_query(text, frozenset())
-    except Refused:
-        pass
 
 
 def engine(text: str) -> None:
-    try:
+    with contextlib.suppress(SyntaxError, OSError, RuntimeError, ValueError):
         list(ox.Store().query(text))  # type: ignore[arg-type]
-    except (SyntaxError, OSError, RuntimeError, ValueError):
-        pass
 
 
 def main() -> None:
@@ -46,7 +44,7 @@ def main() -> None:
     print("hostile input        10 KB ms   20 KB ms   40 KB ms   20/10   40/10")
     for name, unit in HOSTILE.items():
         times = [
-            median_seconds(lambda n=size: guard("SELECT * { ?s ?p " + unit * (n // len(unit))), 5)
+            median_seconds(lambda n=size, u=unit: guard("SELECT * { ?s ?p " + u * (n // len(u))), 5)
             for size in (10_000, 20_000, 40_000)
         ]
         print(
