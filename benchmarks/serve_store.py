@@ -14,8 +14,8 @@ from pathlib import Path
 from flask import Flask
 
 from plankg.config import load_config
-from plankg.server import GunicornServer
 from plankg.serving import Prepared
+from plankg.web.server import GunicornServer
 
 
 class TrivialServer(GunicornServer):

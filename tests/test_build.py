@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from plankg import project
 from plankg.build import DUMPS, InvalidData, build
 
-from .conftest import TEST_DATA, run_cli
+from .support import TEST_DATA, run_cli
 
 DCAT_AP = ("shapes.ttl", "range.ttl", "shapes_recommended.ttl", "mdr-vocabularies.shape.ttl")
 VOID = "http://rdfs.org/ns/void#"

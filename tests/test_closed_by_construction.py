@@ -27,7 +27,7 @@ import pytest
 from plankg.executor import QueryFailed, QueryPool, QueryRequest
 from plankg.guard import SERVICE_REFUSED
 
-from .conftest import LiveServer
+from .support import LiveServer
 from .test_hostile import processes
 
 SECRET = "plankg-test-secret-7f3a"

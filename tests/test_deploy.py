@@ -11,7 +11,7 @@ from pathlib import Path
 
 from plankg.config import load_config
 
-from .conftest import ROOT
+from .support import ROOT
 
 DEPLOY = ROOT / "deploy"
 

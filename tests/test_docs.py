@@ -8,7 +8,7 @@ import click
 
 from plankg.cli import main
 
-from .conftest import ROOT
+from .support import ROOT
 
 README = (ROOT / "README.md").read_text("utf-8")
 

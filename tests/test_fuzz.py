@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from plankg.formats import FAMILIES, NotAcceptable, choose_format
 from plankg.guard import Inspection, Refused, inspect_query
 
-from .conftest import LiveServer
+from .support import LiveServer
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def test_the_description_covers_every_route(fuzzed_server: LiveServer) -> None:
     import re
     import urllib.request
 
-    from plankg.app import create_app
+    from plankg.web.app import create_app
 
     with urllib.request.urlopen(fuzzed_server.url + "/-/openapi.json", timeout=10) as response:
         described = set(json.load(response)["paths"])

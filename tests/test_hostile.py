@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .conftest import LiveServer
+from .support import LiveServer
 
 TIMEOUT = 3.0
 MEMORY_MB = 512

@@ -13,7 +13,7 @@ from plankg.assemble import load_dataset
 from plankg.dataset import DataError
 from plankg.memberships import TABLE
 
-from .conftest import select
+from .support import select
 
 PREFIXES = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX time: <http://www.w3.org/2006/time#>
 PREFIX dct: <http://purl.org/dc/terms/> """

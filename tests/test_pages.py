@@ -66,7 +66,7 @@ def test_every_link_stays_on_the_server(client) -> None:  # type: ignore[no-unty
 
 
 def test_a_municipality_page_shows_its_registry_identifiers_with_their_sources(client, store) -> None:  # type: ignore[no-untyped-def]
-    from .conftest import select
+    from .support import select
 
     row = select(
         store,

@@ -19,7 +19,7 @@ from plankg.assemble import load_dataset
 from plankg.queries import QueryError, find_query, list_queries, run_query
 from plankg.store import load_store
 
-from .conftest import TEST_DATA, run_cli
+from .support import TEST_DATA, run_cli
 
 # Whitespace folded: the captured page has non-breaking spaces where the data quote plain ones.
 ARTICLE = " ".join(next(project.data_dir().glob("kilder/plan09-*.txt")).read_text("utf-8").split())

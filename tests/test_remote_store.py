@@ -28,7 +28,7 @@ import shapely.wkt
 
 from plankg.queries import list_queries, runnable_text
 
-from .conftest import ROOT, LiveServer
+from .support import ROOT, LiveServer
 from .virtuoso import Virtuoso
 
 WKT = "http://www.opengis.net/ont/geosparql#wktLiteral"

@@ -11,7 +11,7 @@ import pytest
 from plankg.dataset import DataError
 from plankg.validate import validate, validate_paths
 
-from .conftest import TEST_DATA, run_cli
+from .support import TEST_DATA, run_cli
 
 INVALID = sorted((TEST_DATA / "invalid").glob("*.ttl"))
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from .conftest import ROOT
+from .support import ROOT
 
-VENDOR = ROOT / "src" / "plankg" / "static" / "vendor"
+VENDOR = ROOT / "src" / "plankg" / "web" / "static" / "vendor"
 
 
 def test_vendored_files_are_the_recorded_npm_files_with_their_licences(client) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace
 from rdflib.collection import Collection
 
-from .conftest import TEST_DATA, LiveServer
+from .support import TEST_DATA, LiveServer
 
 W3C = TEST_DATA / "w3c"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -150,7 +150,7 @@ def w3c_data(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def w3c_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from plankg.app import create_app
+    from plankg.web.app import create_app
 
     folder = tmp_path_factory.mktemp("w3c")
     application = create_app({"cache_dir": folder / "cache", "data": [w3c_data(folder)]})

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import free_port
+from .support import free_port
 
 SERVER = "virtuoso-t"
 ISQL = "isql-vt"

@@ -152,7 +152,7 @@ def publish(target: str, paths: tuple[Path, ...], rollback: bool, timeout: float
         import pyoxigraph as ox
 
         from plankg.config import CANONICAL_BASE
-        from plankg.dumps import description_triples
+        from plankg.serving import description_triples
 
         quads = list(ox.parse(path=result.out / "plankg.nq", format=ox.RdfFormat.N_QUADS))  # what was validated
         description = description_triples(result.out, CANONICAL_BASE)
@@ -292,8 +292,8 @@ def serve(
     """Serve the data: SPARQL endpoint, documents, pages."""
     from plankg.build import InvalidData
     from plankg.config import load_config
-    from plankg.server import run
     from plankg.serving import StoreUnavailable, check_store, prepare
+    from plankg.web.server import run
 
     overrides = {
         "host": host,

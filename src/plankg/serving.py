@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -98,6 +99,18 @@ def create_store(dump: Path, target: Path, base: str) -> None:
         staging.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def description_triples(build_dir: Path, base: str) -> list[ox.Triple]:
+    """The build's void.ttl with its IRIs under ``base`` (read once, when the app starts)."""
+
+    def term(t: Any) -> Any:
+        return ox.NamedNode(rewrite_iri(t.value, base)) if isinstance(t, ox.NamedNode) else t
+
+    return [
+        ox.Triple(term(q.subject), term(q.predicate), term(q.object))
+        for q in ox.parse(path=build_dir / "void.ttl", format=ox.RdfFormat.TURTLE)
+    ]
 
 
 def data_key(paths: list[Path]) -> str:

@@ -18,10 +18,10 @@ from plankg import geo
 from plankg.collections import collection_csv, collection_name, collection_quads
 from plankg.config import CANONICAL_BASE
 from plankg.formats import FAMILIES, GEOJSON, HTML, Format, NotAcceptable, choose_format
-from plankg.pages import local_href, render_document, ui_language
 from plankg.prefixes import PREFIXES
 from plankg.resources import Document, describe
-from plankg.state import state
+from plankg.web.pages import local_href, render_document, ui_language
+from plankg.web.state import state
 
 bp = Blueprint("linkeddata", __name__)
 DOCUMENT_FORMATS = FAMILIES["page"]
@@ -171,7 +171,7 @@ def _render(found: Document, chosen: Format, base: str, offered: tuple[Format, .
 
 def _not_found(iri: str, chosen: Format) -> Response:
     if chosen is HTML:
-        from plankg.pages import TEXT, ui_language
+        from plankg.web.pages import TEXT, ui_language
 
         lang = ui_language()
         page = render_template("not_found.html", iri=iri, text=TEXT[lang], lang=lang)

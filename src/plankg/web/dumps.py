@@ -7,7 +7,6 @@ import json
 import shutil
 import threading
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
@@ -17,8 +16,7 @@ from plankg import project
 from plankg.config import CANONICAL_BASE
 from plankg.formats import HTML, choose_format
 from plankg.prefixes import PREFIXES
-from plankg.serving import rewrite_iri
-from plankg.state import state
+from plankg.web.state import state
 
 bp = Blueprint("dumps", __name__)
 DUMPS = {
@@ -28,18 +26,6 @@ DUMPS = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 _lock = threading.Lock()
-
-
-def description_triples(build_dir: Path, base: str) -> list[ox.Triple]:
-    """The build's void.ttl with its IRIs under ``base`` (read once, when the app starts)."""
-
-    def term(t: Any) -> Any:
-        return ox.NamedNode(rewrite_iri(t.value, base)) if isinstance(t, ox.NamedNode) else t
-
-    return [
-        ox.Triple(term(q.subject), term(q.predicate), term(q.object))
-        for q in ox.parse(path=build_dir / "void.ttl", format=ox.RdfFormat.TURTLE)
-    ]
 
 
 @bp.route("/.well-known/void")
@@ -65,7 +51,7 @@ def dataset() -> Response:
 
 def _dataset_page(triples: list[ox.Triple]) -> str:
     """The downloads page: the dumps, the licence (quotations excepted) and every attribution line."""
-    from plankg.pages import TEXT, ui_language
+    from plankg.web.pages import TEXT, ui_language
 
     lang = ui_language()
     label = "http://www.w3.org/2000/01/rdf-schema#label"

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, jsonify
 
 from plankg import __version__
 from plankg.executor import QueryFailed
-from plankg.state import state
+from plankg.web.state import state
 
 bp = Blueprint("system", __name__, url_prefix="/-")
 

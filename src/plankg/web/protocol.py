@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 
 from flask import Request
 
-from plankg.errors import ProtocolError, ReadOnly
+from plankg.web.errors import ProtocolError, ReadOnly
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"

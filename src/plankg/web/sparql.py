@@ -8,13 +8,13 @@ import time
 import pyoxigraph as ox
 from flask import Blueprint, Response, g, render_template, request
 
-from plankg.errors import ProtocolError
 from plankg.executor import QueryFailed, QueryRequest
 from plankg.formats import HTML, Format, NotAcceptable, choose_format
-from plankg.observability import set_outcome
-from plankg.protocol import read_request
-from plankg.security import QUERY_PAGE_POLICY
-from plankg.state import state
+from plankg.web.errors import ProtocolError
+from plankg.web.observability import set_outcome
+from plankg.web.protocol import read_request
+from plankg.web.security import QUERY_PAGE_POLICY
+from plankg.web.state import state
 
 bp = Blueprint("sparql", __name__)
 
@@ -120,8 +120,8 @@ def service_description(format_param: str | None) -> Response:
 
 def _query_page() -> Response:
     """YASGUI on this endpoint, with the named queries as runnable examples (a plain form without JavaScript)."""
-    from plankg.pages import TEXT, ui_language
     from plankg.queries import list_queries, runnable_text
+    from plankg.web.pages import TEXT, ui_language
 
     lang = ui_language()
     queries = [

@@ -11,10 +11,10 @@ from flask import Flask
 from jinja2 import StrictUndefined
 
 from plankg.config import Config, load_config
-from plankg.errors import register_error_handlers
 from plankg.executor import QueryPool, open_store
-from plankg.serving import Prepared, prepare
-from plankg.state import AppState
+from plankg.serving import Prepared, description_triples, prepare
+from plankg.web.errors import register_error_handlers
+from plankg.web.state import AppState
 
 
 def create_app(
@@ -29,7 +29,7 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.jinja_env.undefined = StrictUndefined  # a missing text or value is an error, not an empty cell
-    from plankg import dumps, linkeddata, observability, openapi, pages, security, sparql, system
+    from plankg.web import dumps, linkeddata, observability, openapi, pages, security, sparql, system
 
     if prepared.remote:
         store, pool, union_triples, description = _remote(config, prepared)
@@ -44,7 +44,7 @@ def create_app(
         atexit.register(pool.close)
         store = open_store(str(prepared.store_path))
         union_triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-        description = dumps.description_triples(prepared.build_dir, config.base_uri)
+        description = description_triples(prepared.build_dir, config.base_uri)
     held = frozenset(prepared.graphs)
     app.extensions["plankg"] = AppState(config, prepared, pool, held, union_triples, store, description)
     app.extensions["plankg-reload"] = dict(reload_status or {"last_reload_at": None, "last_reload_error": None})

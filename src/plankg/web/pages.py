@@ -13,7 +13,7 @@ from plankg.config import CANONICAL_BASE
 from plankg.formats import GEOJSON
 from plankg.prefixes import PREFIXES
 from plankg.resources import LABELS, Document
-from plankg.state import state
+from plankg.web.state import state
 
 bp = Blueprint("pages", __name__)
 LANGUAGES = ("da", "en")

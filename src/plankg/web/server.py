@@ -74,7 +74,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
                 self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        from plankg.app import create_app
+        from plankg.web.app import create_app
 
         return create_app(self.plankg_config, self.prepared, self.reload_status)
 
@@ -84,7 +84,7 @@ def gunicorn_options(config: Config) -> dict[str, Any]:
     return {
         "bind": f"[{config.host}]:{config.port}" if ":" in config.host else f"{config.host}:{config.port}",
         "workers": config.workers,
-        "worker_class": "plankg.server.WaitressWorker",
+        "worker_class": "plankg.web.server.WaitressWorker",
         "threads": config.threads,
         # A request may wait for a free query process and then run to the time limit.
         "timeout": int(config.queue_timeout + config.query_timeout + 30),
@@ -184,7 +184,7 @@ def _metrics_across_workers(config: Config) -> None:
 def run(config: Config, prepared: Prepared) -> None:
     """Serve until stopped: gunicorn, or Flask's development server with ``debug``."""
     if config.debug:
-        from plankg.app import create_app
+        from plankg.web.app import create_app
 
         create_app(config, prepared).run(host=config.host, port=config.port, debug=True, use_reloader=False)
         return

@@ -92,7 +92,7 @@ def install(app: Flask) -> None:
     @app.get("/-/metrics")
     def metrics() -> Response:
         """Prometheus text format (version 0.0.4)."""
-        from plankg.state import state
+        from plankg.web.state import state
 
         WORKERS_KILLED.set(state().pool.killed)
         return Response(generate_latest(_registry()), content_type=CONTENT_TYPE_LATEST)
