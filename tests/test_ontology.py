@@ -12,7 +12,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, GEO, ORG, PROV, SKOS, TIME, VO
 
 from plankg import project
 from plankg.namespaces import SH
-from plankg.prefixes import PREFIXES
+from plankg.vocab import PREFIXES
 
 #: Terms of the EU Core Public Organisation Vocabulary plankg uses (not in rdflib's closed namespaces).
 CV_TERMS = {"PublicOrganisation"}

@@ -21,9 +21,9 @@ import pyoxigraph as ox
 from plankg import __version__, project
 from plankg.assemble import load_dataset
 from plankg.dataset import Loaded
-from plankg.prefixes import PREFIXES
 from plankg.rdf import to_jsonld, to_trig
 from plankg.validate import Report, validate
+from plankg.vocab import PREFIXES
 from plankg.void import describe_dataset
 
 MANIFEST = "manifest.json"

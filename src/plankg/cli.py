@@ -151,8 +151,8 @@ def publish(target: str, paths: tuple[Path, ...], rollback: bool, timeout: float
         version = str(result.manifest["input_hash"])[:12]
         import pyoxigraph as ox
 
-        from plankg.config import CANONICAL_BASE
         from plankg.serving import description_triples
+        from plankg.vocab import CANONICAL_BASE
 
         quads = list(ox.parse(path=result.out / "plankg.nq", format=ox.RdfFormat.N_QUADS))  # what was validated
         description = description_triples(result.out, CANONICAL_BASE)

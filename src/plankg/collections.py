@@ -11,11 +11,13 @@ import io
 
 import pyoxigraph as ox
 
+from plankg.queries import internal
 from plankg.resources import asserted
+from plankg.vocab import PREFIXES
 
 COLLECTIONS = {
-    "kommune": ("https://w3id.org/plankg/def/core/Municipality", "Kommuner", "Municipalities"),
-    "region": ("https://w3id.org/plankg/def/core/Region", "Regioner", "Regions"),
+    "kommune": (PREFIXES["plankg"] + "Municipality", "Kommuner", "Municipalities"),
+    "region": (PREFIXES["plankg"] + "Region", "Regioner", "Regions"),
     "samarbejde": ("http://www.w3.org/ns/org#OrganizationalCollaboration", "Samarbejder", "Cooperations"),
 }
 RDFS_MEMBER = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#member")
@@ -23,34 +25,8 @@ LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 CONTAINER = ox.NamedNode("http://www.w3.org/ns/ldp#Container")
 
-TABLES = {
-    "kommune": """PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct: <http://purl.org/dc/terms/> PREFIX geo: <http://www.opengis.net/ont/geosparql#>
-PREFIX schema: <http://schema.org/> PREFIX plankg: <https://w3id.org/plankg/def/core/>
-SELECT ?uri ?kode ?navn ?regionskode ?dagi_id ?wikidata WHERE {
-  ?uri a plankg:Municipality ; org:identifier ?kode ; skos:prefLabel ?navn FILTER(LANG(?navn) = "da")
-  OPTIONAL { ?uri dct:identifier ?dagi_id FILTER(DATATYPE(?dagi_id) = plankg:DagiId) }
-  OPTIONAL { ?uri schema:sameAs ?wikidata }
-  OPTIONAL { ?uri dct:spatial/geo:sfWithin ?t . ?region a plankg:Region ; dct:spatial ?t ; org:identifier ?regionskode }
-} ORDER BY ?kode""",
-    "region": """PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct: <http://purl.org/dc/terms/> PREFIX schema: <http://schema.org/> PREFIX plankg: <https://w3id.org/plankg/def/core/>
-SELECT ?uri ?kode ?navn ?dagi_id ?wikidata WHERE {
-  ?uri a plankg:Region ; org:identifier ?kode ; skos:prefLabel ?navn FILTER(LANG(?navn) = "da")
-  OPTIONAL { ?uri dct:identifier ?dagi_id FILTER(DATATYPE(?dagi_id) = plankg:DagiId) }
-  OPTIONAL { ?uri schema:sameAs ?wikidata }
-} ORDER BY ?kode""",
-    "samarbejde": """PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX time: <http://www.w3.org/2006/time#>
-SELECT DISTINCT ?uri ?navn ?medlem ?kode ?kommune ?fra ?til ?paa_dato WHERE {
-  ?uri a org:OrganizationalCollaboration ; skos:prefLabel ?navn FILTER(LANG(?navn) = "da")
-  ?membership org:organization ?uri ; org:member ?medlem ; org:memberDuring ?i .
-  ?medlem org:identifier ?kode ; skos:prefLabel ?kommune FILTER(LANG(?kommune) = "da")
-  OPTIONAL { ?i time:hasBeginning/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear) ?fra }
-  OPTIONAL { ?i time:hasEnd/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear) ?til }
-  OPTIONAL { ?i time:inside/time:inXSDDate ?paa_dato }
-} ORDER BY ?navn ?kode""",
-}
+#: The internal query behind each collection's table (CSV).
+TABLES = {slug: f"collection-{slug}" for slug in ("kommune", "region", "samarbejde")}
 
 
 def collection_name(iri: str, base: str) -> str | None:
@@ -90,7 +66,7 @@ def membership_rows(store: ox.Store, cooperation: str | None = None, member: str
         bound[ox.Variable("uri")] = ox.NamedNode(cooperation)
     if member:
         bound[ox.Variable("medlem")] = ox.NamedNode(member)
-    solutions = store.query(TABLES["samarbejde"], substitutions=bound)
+    solutions = store.query(internal(TABLES["samarbejde"]), substitutions=bound)
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
     return [{n: solution[n].value for n in names if solution[n] is not None} for solution in solutions]
@@ -104,7 +80,7 @@ def collection_csv(store: ox.Store, slug: str, member: str | None = None) -> byt
     bound: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = (
         {ox.Variable("uri"): ox.NamedNode(member)} if member else None
     )
-    solutions = store.query(TABLES[slug], substitutions=bound)
+    solutions = store.query(internal(TABLES[slug]), substitutions=bound)
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
     buffer = io.StringIO()

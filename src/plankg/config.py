@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-CANONICAL_BASE = "https://w3id.org/plankg/"
+from plankg.vocab import CANONICAL_BASE
 
 
 def default_cache_dir() -> Path:

@@ -34,8 +34,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from plankg.guard import SERVICE_REFUSED, Refused, inspect_query
-from plankg.prefixes import PREFIXES
 from plankg.sandbox import SandboxUnavailable, deny_network, probe
+from plankg.vocab import PREFIXES
 
 _PR_SET_PDEATHSIG = 1
 

@@ -18,45 +18,7 @@ import pyoxigraph as ox
 import shapely.wkt
 from shapely.geometry import mapping
 
-PLACES = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct: <http://purl.org/dc/terms/> PREFIX geo: <http://www.opengis.net/ont/geosparql#>
-PREFIX plankg: <https://w3id.org/plankg/def/core/>
-SELECT ?uri ?kind ?code ?name ?name_en ?geojson ?wkt ?region WHERE {
-  VALUES ?kind { plankg:Municipality plankg:Region }
-  ?uri a ?kind ; org:identifier ?code ; dct:spatial ?territory .
-  OPTIONAL { ?uri skos:prefLabel ?name FILTER(LANG(?name) = "da") }
-  OPTIONAL { ?uri skos:prefLabel ?name_en FILTER(LANG(?name_en) = "en") }
-  OPTIONAL { ?territory geo:hasGeometry/geo:asGeoJSON ?geojson }
-  OPTIONAL { ?territory geo:hasGeometry/geo:asWKT ?wkt }
-  OPTIONAL { ?territory geo:sfWithin ?within . ?region a plankg:Region ; dct:spatial ?within }
-}"""
-
-NEIGHBOURS = """PREFIX dct: <http://purl.org/dc/terms/> PREFIX geo: <http://www.opengis.net/ont/geosparql#>
-PREFIX plankg: <https://w3id.org/plankg/def/core/>
-SELECT DISTINCT ?uri ?neighbour WHERE {
-  ?uri a plankg:Municipality ; dct:spatial/geo:sfTouches ?other .
-  ?neighbour a plankg:Municipality ; dct:spatial ?other .
-}"""
-
-MEMBERSHIPS = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX time: <http://www.w3.org/2006/time#>
-SELECT DISTINCT ?member ?cooperation ?name ?name_en ?from ?to ?seen WHERE {
-  ?cooperation a org:OrganizationalCollaboration .
-  OPTIONAL { ?cooperation skos:prefLabel ?name FILTER(LANG(?name) = "da") }
-  OPTIONAL { ?cooperation skos:prefLabel ?name_en FILTER(LANG(?name_en) = "en") }
-  ?membership org:organization ?cooperation ; org:member ?member ; org:memberDuring ?interval .
-  OPTIONAL { ?interval time:hasBeginning/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear) ?from }
-  OPTIONAL { ?interval time:hasEnd/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear) ?to }
-  OPTIONAL { ?interval time:inside/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear) ?seen }
-} ORDER BY ?cooperation ?member ?from ?seen"""
-
-SOURCES = """PREFIX dct: <http://purl.org/dc/terms/> PREFIX geo: <http://www.opengis.net/ont/geosparql#>
-PREFIX plankg: <https://w3id.org/plankg/def/core/>
-SELECT DISTINCT ?source ?citation WHERE {
-  VALUES ?kind { plankg:Municipality plankg:Region }
-  ?place a ?kind ; dct:spatial/geo:hasGeometry/dct:source ?source .
-  ?source dct:bibliographicCitation ?citation .
-} ORDER BY ?source"""
+from plankg.queries import internal
 
 #: How a map decides membership on a day: the rule of ``queries/members-on-date.rq``, stated for clients.
 MEMBERSHIP_RULE = (
@@ -112,7 +74,7 @@ def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
 def load_atlas(store: ox.Store) -> Atlas:
     """Read every territory, neighbourhood and membership from the store (its default graph is the union)."""
     places: dict[str, Place] = {}
-    for s in _select(store, PLACES):
+    for s in _select(store, internal("places")):
         uri = _value(s, "uri") or ""
         place = places.get(uri)
         if place is None:
@@ -121,12 +83,12 @@ def load_atlas(store: ox.Store) -> Atlas:
             geometry = _geometry(_value(s, "geojson"), _value(s, "wkt"))
             place = places[uri] = Place(uri, kind, _value(s, "code") or "", names, geometry)
         place.region = place.region or _value(s, "region")
-    for s in _select(store, NEIGHBOURS):
+    for s in _select(store, internal("neighbours")):
         uri, neighbour = _value(s, "uri") or "", _value(s, "neighbour") or ""
         if uri in places and neighbour != uri and neighbour not in places[uri].neighbours:
             places[uri].neighbours.append(neighbour)
     cooperations: dict[str, dict[str, str]] = {}
-    for s in _select(store, MEMBERSHIPS):
+    for s in _select(store, internal("memberships")):
         cooperation = _value(s, "cooperation") or ""
         names = {lang: v for lang, v in (("da", _value(s, "name")), ("en", _value(s, "name_en"))) if v}
         cooperations.setdefault(cooperation, names)
@@ -142,7 +104,8 @@ def load_atlas(store: ox.Store) -> Atlas:
     for place in places.values():
         place.neighbours.sort()
     attribution = [
-        {"source": _value(s, "source") or "", "citation": _value(s, "citation") or ""} for s in _select(store, SOURCES)
+        {"source": _value(s, "source") or "", "citation": _value(s, "citation") or ""}
+        for s in _select(store, internal("geometry-sources"))
     ]
     return Atlas(places, cooperations, attribution)
 

@@ -25,18 +25,16 @@ from pathlib import Path
 from typing import Any
 
 from plankg.dataset import DataError
+from plankg.queries import internal
 from plankg.registry import read_municipalities, read_regions, read_sources, write_registry
+from plankg.vocab import CANONICAL_BASE
 
 TIMEOUT = 30.0
 WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
-#: Danish municipalities in Wikidata: instance of "municipality of Denmark", code in P1168 (3 digits).
-WIKIDATA_QUERY = """PREFIX wd: <http://www.wikidata.org/entity/>
-PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-SELECT ?item ?code WHERE { ?item wdt:P31 wd:Q2177636 ; wdt:P1168 ?code . }"""
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 CC_BY = "http://creativecommons.org/licenses/by/4.0/"
 CC0 = "http://creativecommons.org/publicdomain/zero/1.0/"
-USER_AGENT = "plankg-link/1 (https://w3id.org/plankg/; registry link check)"
+USER_AGENT = f"plankg-link/1 ({CANONICAL_BASE}; registry link check)"
 
 #: The report's sections, in order, with what each means.
 DAGI_CATEGORIES = {
@@ -270,7 +268,7 @@ def wikidata_items(endpoint: str, timeout: float = TIMEOUT) -> dict[str, set[str
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     client = SPARQLWrapper(endpoint, agent=USER_AGENT)
-    client.setQuery(WIKIDATA_QUERY)
+    client.setQuery(internal("wikidata-municipalities"))
     client.setReturnFormat(JSON)
     client.setTimeout(int(max(1, timeout)))
     client.setMethod("GET")

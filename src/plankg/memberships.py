@@ -19,12 +19,14 @@ import pyoxigraph as ox
 from plankg.dataset import DataError, Loaded
 from plankg.namespaces import DCT, ORG, RDF, ROLLE, TIME, XSD, municipality
 from plankg.namespaces import cooperation as cooperation_iri
+from plankg.queries import internal
 from plankg.rdf import iri, typed
 from plankg.tables import read_table
+from plankg.vocab import PREFIXES
 
 TABLE = Path("samarbejder") / "medlemskaber.csv"
 COLUMNS = ("samarbejde", "enhed", "kode", "navn", "fra", "til", "paa_dato", "kilde_url", "note")
-_BOARD = "https://w3id.org/plankg/def/enhedstype/bestyrelse"
+_BOARD = PREFIXES["enhedstype"] + "bestyrelse"
 
 _PRECISIONS = (
     (re.compile(r"^[0-9]{4}$"), XSD.gYear, TIME.inXSDgYear),
@@ -51,17 +53,10 @@ class Context:
         def pairs(text: str) -> list[tuple[str, ...]]:
             return [tuple(t.value for t in row) for row in query(text, use_default_graph_as_union=True)]  # type: ignore[union-attr]
 
-        prefixes = "PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-        names = pairs(
-            prefixes + "SELECT ?code ?name { ?m a <https://w3id.org/plankg/def/core/Municipality> ; "
-            "org:identifier ?code ; skos:prefLabel ?name FILTER(LANG(?name) = 'da') }"
-        )
-        cooperations = pairs(prefixes + "SELECT ?c { ?c a org:OrganizationalCollaboration }")
-        units = pairs(prefixes + "SELECT ?u ?k { ?u a org:OrganizationalUnit ; org:classification ?k }")
-        sources = [
-            tuple(t.value for t in row)
-            for row in query("SELECT ?url ?s ?g { GRAPH ?g { ?s <http://schema.org/url> ?url } }")  # type: ignore[union-attr]
-        ]
+        names = pairs(internal("membership-context-names"))
+        cooperations = pairs(internal("membership-context-cooperations"))
+        units = pairs(internal("membership-context-units"))
+        sources = [tuple(t.value for t in row) for row in query(internal("membership-context-sources"))]  # type: ignore[union-attr]
         return cls(
             names=dict(names),  # type: ignore[arg-type]
             cooperations={c for (c,) in cooperations},

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rdflib import Namespace, URIRef
 
-from plankg.prefixes import PREFIXES
+from plankg.vocab import CANONICAL_BASE, PREFIXES
 
-BASE = "https://w3id.org/plankg/"
+BASE = CANONICAL_BASE
 ID = Namespace(BASE + "id/")
 DEF = Namespace(BASE + "def/")
 GRAPH = Namespace(BASE + "graph/")

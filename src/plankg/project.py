@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from plankg.prefixes import PREFIXES
+from plankg.vocab import PREFIXES
 
 _PACKAGE = Path(__file__).resolve().parent
 

@@ -17,6 +17,8 @@ a projected variable of the query (SEP-0007 substitutes only those), so answers 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from plankg import project
-from plankg.namespaces import XSD
+from plankg.vocab import PREFIXES
 
 _PARAM = re.compile(r"^#\s*param:\s*(?P<name>\w+)\s+(?P<type>\S+)(?:\s*=\s*(?P<default>\S+))?\s*$")
 _FIELD = re.compile(r"^#\s*(?P<key>title|description):\s*(?P<value>.*)$")
@@ -49,6 +51,16 @@ def _is_valid(datatype: str, value: str) -> bool:
         except ValueError:
             return False
     return True
+
+
+_INTERNAL = Path(__file__).resolve().parent / "internal_queries"
+
+
+@functools.cache
+def internal(name: str) -> str:
+    """The text of one of plankg's own queries (``internal_queries/{name}.rq``, its heading comment left off)."""
+    lines = (_INTERNAL / f"{name}.rq").read_text("utf-8").splitlines(keepends=True)
+    return "".join(itertools.dropwhile(lambda line: line.startswith("#"), lines))
 
 
 class QueryError(Exception):
@@ -77,7 +89,7 @@ class Parameter:
             raise QueryError(f"parameter {self.name}: {value!r} is not a valid {self.type}")
         if self.type == "xsd:string":
             return ox.Literal(value)
-        return ox.Literal(value, datatype=ox.NamedNode(str(XSD) + self.type.split(":", 1)[1]))
+        return ox.Literal(value, datatype=ox.NamedNode(PREFIXES["xsd"] + self.type.split(":", 1)[1]))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from plankg.prefixes import PREFIXES
+from plankg.vocab import PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Subject = ox.NamedNode | ox.BlankNode

@@ -40,6 +40,7 @@ from plankg.namespaces import (
 )
 from plankg.rdf import GraphWriter, text, to_trig, typed
 from plankg.tables import read_table
+from plankg.vocab import DATASET as DATASET_IRI
 
 DAWA_BASE = "https://api.dataforsyningen.dk"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
@@ -93,7 +94,7 @@ POST_RULE = RegistrySource(
     "plankg's modelling rule: every municipality has a mayor's and a municipal director's post",
     "plankg.",
     CC_BY,
-    "https://w3id.org/plankg/data/plankg",
+    DATASET_IRI,
 )
 TRANSLATIONS = translation_graph("register")
 #: Sources fixed by the project; registry snapshots and checks are listed in ``sources.csv``.

@@ -29,7 +29,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from plankg.queries import inject_values
+from plankg.queries import inject_values, internal
+from plankg.vocab import PREFIXES
 
 CONTROL = "urn:plankg:control"
 LIVE = ox.NamedNode("urn:plankg:live")
@@ -39,7 +40,7 @@ PREVIOUS_PREFIX = "urn:plankg:previous:"
 DESCRIPTION = "urn:plankg:description"
 #: Triples the data give outside any named graph: in the default graph of every query, never a named graph.
 DEFAULT_GRAPH = "urn:plankg:default"
-P = "https://w3id.org/plankg/def/core/"
+P = PREFIXES["plankg"]
 VERSION = ox.NamedNode(P + "dataVersion")
 BUILT_AT = ox.NamedNode(P + "builtAt")
 GRAPHS = ox.NamedNode(P + "graphs")
@@ -308,7 +309,7 @@ def publish(
         if progress:
             progress(graph, len(contents[graph]))
     check = RemoteStore(endpoints, tuple(staged.values()), timeout)
-    rows = check.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    rows = check.query(internal("graph-counts"))
     assert isinstance(rows, ox.QuerySolutions)
     loaded = {row["g"].value.removeprefix(STAGING_PREFIX): int(row["n"].value) for row in rows}
     expected = {g: n for g, n in {**counts, DESCRIPTION: len(contents[DESCRIPTION])}.items() if n}

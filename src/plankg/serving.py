@@ -24,10 +24,10 @@ import pyoxigraph as ox
 
 from plankg import project
 from plankg.build import build
-from plankg.config import CANONICAL_BASE, Config
+from plankg.config import Config
 from plankg.executor import open_store
+from plankg.vocab import CANONICAL_BASE, rewrite_iri
 
-REWRITTEN = ("id/", "graph/", "data/")
 READY = "READY"
 CHECKSUMS = "CHECKSUMS.json"  # SHA-256 of every file of the store, written when it is made
 
@@ -44,15 +44,6 @@ class Prepared:
     graphs: tuple[str, ...]
     quads: int
     remote: str = ""  # the remote store's setting, when the data are served from one
-
-
-def rewrite_iri(iri: str, base: str) -> str:
-    """The IRI under ``base`` for a canonical ``/id/``, ``/graph/`` or ``/data/`` IRI; others unchanged."""
-    if base != CANONICAL_BASE and iri.startswith(CANONICAL_BASE):
-        rest = iri[len(CANONICAL_BASE) :]
-        if rest.startswith(REWRITTEN):
-            return base + rest
-    return iri
 
 
 def _rewrite_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph, base: str):  # type: ignore[no-untyped-def]

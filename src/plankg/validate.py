@@ -19,7 +19,7 @@ from rdflib.term import Node
 from plankg import project
 from plankg.dataset import Loaded, to_rdflib_graph
 from plankg.namespaces import SH, SKOS
-from plankg.prefixes import PREFIXES
+from plankg.vocab import PREFIXES, PROFILE
 
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -198,7 +198,7 @@ def _show(node: Node) -> str:
         for prefix, namespace in PREFIXES.items():
             if node.startswith(namespace) and "/" not in node[len(namespace) :]:
                 return f"{prefix}:{node[len(namespace) :]}"
-        if node.startswith("https://w3id.org/plankg/def/profile/plankg#"):
+        if node.startswith(PROFILE):
             return "plankg-profile:" + node.split("#", 1)[1]
         return str(node)
     if isinstance(node, Literal):

@@ -33,8 +33,10 @@ from plankg.namespaces import (
     XSD,
     source,
 )
+from plankg.queries import internal
+from plankg.vocab import CANONICAL_BASE
 
-BASE = "https://w3id.org/plankg/"
+BASE = CANONICAL_BASE
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "https://www.iana.org/assignments/media-types/"
 CC_BY = URIRef("http://creativecommons.org/licenses/by/4.0/")
@@ -66,9 +68,15 @@ RIGHTS_EN = (
 )
 
 
-def _count(store: ox.Store, query: str) -> int:
-    solutions = store.query(query, use_default_graph_as_union=True)
-    for solution in solutions:  # type: ignore[union-attr]
+def _rows(store: ox.Store, name: str) -> ox.QuerySolutions:
+    """The answer of internal query ``name`` over the union of the graphs."""
+    solutions = store.query(internal(name), use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return solutions
+
+
+def _count(store: ox.Store, name: str) -> int:
+    for solution in _rows(store, name):
         return int(solution[0].value)
     return 0
 
@@ -90,15 +98,7 @@ def describe_dataset(store: ox.Store, sizes: dict[str, int]) -> Graph:
 
 def _extent(g: Graph, store: ox.Store) -> None:
     """Bounding box and centroid of Denmark, computed from the municipalities' geometries."""
-    wkts = [
-        s[0].value
-        for s in store.query(  # type: ignore[union-attr]
-            "PREFIX geo: <http://www.opengis.net/ont/geosparql#> PREFIX plankg: <https://w3id.org/plankg/def/core/> "
-            "PREFIX dct: <http://purl.org/dc/terms/> "
-            "SELECT ?wkt { ?m a plankg:Municipality ; dct:spatial/geo:hasGeometry/geo:asWKT ?wkt }",
-            use_default_graph_as_union=True,
-        )
-    ]
+    wkts = [s[0].value for s in _rows(store, "municipality-wkt")]
     if not wkts:
         return
     country = URIRef(EU + "country/DNK")
@@ -199,21 +199,14 @@ def _dataset(g: Graph, store: ox.Store) -> None:
         str(PLANKG),
     ):
         g.add((d, VOID.vocabulary, URIRef(vocabulary)))
-    g.add(
-        (d, VOID.triples, Literal(_count(store, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")))
-    )
-    g.add((d, VOID.distinctSubjects, Literal(_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }"))))
+    g.add((d, VOID.triples, Literal(_count(store, "union-triples"))))
+    g.add((d, VOID.distinctSubjects, Literal(_count(store, "distinct-subjects"))))
+    entities = {row["class"].value: int(row["n"].value) for row in _rows(store, "class-entities")}
     for klass in (PLANKG.Municipality, PLANKG.Region, URIRef("http://www.w3.org/ns/org#OrganizationalCollaboration")):
         partition = BNode(f"class-{klass.split('/')[-1].split('#')[-1]}")
         g.add((d, VOID.classPartition, partition))
         g.add((partition, VOID["class"], klass))
-        g.add(
-            (
-                partition,
-                VOID.entities,
-                Literal(_count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a <{klass}> }}")),
-            )
-        )
+        g.add((partition, VOID.entities, Literal(entities.get(str(klass), 0))))
 
 
 def _contact(g: Graph) -> BNode:
@@ -268,25 +261,20 @@ def _linksets(g: Graph, store: ox.Store) -> None:
     links, with that graph's count and the graph's source (a registry snapshot or a Wikidata check,
     whose description in the data gives its date), so that a link's provenance is in the description.
     """
-    for slug, predicate, target, prefix in (
-        ("wikidata", SCHEMA.sameAs, WIKIDATA, "http://www.wikidata.org/entity/"),
-        ("dawa", RDFS.seeAlso, DAWA, "https://api.dataforsyningen.dk/"),
-    ):
+    counts = {row["linkset"].value: int(row["n"].value) for row in _rows(store, "linkset-counts")}
+    per_graph = [(row["linkset"].value, row["g"].value, row["n"]) for row in _rows(store, "linkset-counts-per-graph")]
+    # the linksets and the links they count are those of internal_queries/linkset-counts*.rq
+    for slug, predicate, target in (("wikidata", SCHEMA.sameAs, WIKIDATA), ("dawa", RDFS.seeAlso, DAWA)):
         linkset = DATA[f"plankg/linkset/{slug}"]
         g.add((DATASET, VOID.subset, linkset))
         _linkset(g, linkset, predicate, target)
-        links = f"?s <{predicate}> ?o FILTER STRSTARTS(STR(?o), '{prefix}')"
-        count = _count(store, f"SELECT (COUNT(*) AS ?n) {{ SELECT DISTINCT ?s ?o {{ {links} }} }}")
-        g.add((linkset, VOID.triples, Literal(count)))
-        per_graph = store.query(f"SELECT ?g (COUNT(*) AS ?n) {{ GRAPH ?g {{ {links} }} }} GROUP BY ?g ORDER BY ?g")
-        assert isinstance(per_graph, ox.QuerySolutions)
-        for row in per_graph:
-            graph = row["g"].value
+        g.add((linkset, VOID.triples, Literal(counts.get(slug, 0))))
+        for graph, count in [(graph, n) for of, graph, n in per_graph if of == slug]:
             graph_slug = graph.rstrip("/").rsplit("/", 1)[-1]
             subset = DATA[f"plankg/linkset/{slug}/{graph_slug}"]
             g.add((linkset, VOID.subset, subset))
             _linkset(g, subset, predicate, target)
-            g.add((subset, VOID.triples, Literal(int(row["n"].value))))
+            g.add((subset, VOID.triples, Literal(int(count.value))))
             g.add((subset, PROV.wasDerivedFrom, URIRef(graph)))
             if graph.startswith(str(GRAPH) + "register/"):
                 g.add((subset, DCT.source, source(graph_slug)))

@@ -12,6 +12,7 @@ from jinja2 import StrictUndefined
 
 from plankg.config import Config, load_config
 from plankg.executor import QueryPool, open_store
+from plankg.queries import internal
 from plankg.serving import Prepared, description_triples, prepare
 from plankg.web.errors import register_error_handlers
 from plankg.web.state import AppState
@@ -69,10 +70,10 @@ def _remote(config: Config, prepared: Prepared) -> tuple[Any, Any, int, list[ox.
 
     store = RemoteStore(Endpoints.from_setting(config.store), prepared.graphs, timeout=config.query_timeout)
     pool = RemotePool(store, config.query_processes * 4, config.result_limit)
-    count = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+    count = store.query(internal("union-triples"))
     assert isinstance(count, ox.QuerySolutions)
     union_triples = int(next(iter(count))["n"].value)
-    described = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=(DESCRIPTION,))
+    described = store.query(internal("all-triples"), default_graphs=(DESCRIPTION,))
     return store, pool, union_triples, list(described)  # type: ignore[arg-type]
 
 

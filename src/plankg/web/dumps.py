@@ -13,9 +13,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, send_file, url_for
 
 from plankg import project
-from plankg.config import CANONICAL_BASE
 from plankg.formats import HTML, choose_format
-from plankg.prefixes import PREFIXES
+from plankg.vocab import CANONICAL_BASE, PREFIXES
 from plankg.web.state import state
 
 bp = Blueprint("dumps", __name__)

@@ -16,10 +16,9 @@ from werkzeug.http import http_date
 
 from plankg import geo
 from plankg.collections import collection_csv, collection_name, collection_quads
-from plankg.config import CANONICAL_BASE
 from plankg.formats import FAMILIES, GEOJSON, HTML, Format, NotAcceptable, choose_format
-from plankg.prefixes import PREFIXES
 from plankg.resources import Document, describe
+from plankg.vocab import CANONICAL_BASE, PREFIXES
 from plankg.web.pages import local_href, render_document, ui_language
 from plankg.web.state import state
 

@@ -9,10 +9,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
 from plankg.collections import membership_rows
-from plankg.config import CANONICAL_BASE
 from plankg.formats import GEOJSON
-from plankg.prefixes import PREFIXES
 from plankg.resources import LABELS, Document
+from plankg.vocab import CANONICAL_BASE, PREFIXES
 from plankg.web.state import state
 
 bp = Blueprint("pages", __name__)
@@ -264,7 +263,7 @@ def local_href(iri: str) -> str | None:
 #: The registry identifiers and links a municipality or region page shows: predicate, datatype, kind.
 REGISTRY_FACTS = (
     ("http://www.w3.org/ns/org#identifier", None, "code"),
-    ("http://purl.org/dc/terms/identifier", "https://w3id.org/plankg/def/core/DagiId", "dagi"),
+    ("http://purl.org/dc/terms/identifier", PREFIXES["plankg"] + "DagiId", "dagi"),
     ("http://www.w3.org/2000/01/rdf-schema#seeAlso", None, "dawa"),
     ("http://schema.org/sameAs", None, "wikidata"),
 )

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, g, render_template, request
 
 from plankg.executor import QueryFailed, QueryRequest
 from plankg.formats import HTML, Format, NotAcceptable, choose_format
+from plankg.vocab import PREFIXES
 from plankg.web.errors import ProtocolError
 from plankg.web.observability import set_outcome
 from plankg.web.protocol import read_request
@@ -145,7 +146,7 @@ def _query_page() -> Response:
     )
 
 
-_SD_PREFIXES = {"sd": SD, "void": "http://rdfs.org/ns/void#", "plankg": "https://w3id.org/plankg/def/core/"}
+_SD_PREFIXES = {"sd": SD, "void": "http://rdfs.org/ns/void#", "plankg": PREFIXES["plankg"]}
 
 
 def _typed(value: object, datatype: str) -> ox.Literal:
@@ -164,7 +165,7 @@ def describe_service(endpoint_url: str) -> list[ox.Triple]:
         return ox.Triple(s, ox.NamedNode(p), o)
 
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-    plankg = "https://w3id.org/plankg/def/core/"
+    plankg = PREFIXES["plankg"]
     xsd = "http://www.w3.org/2001/XMLSchema#"
     triples = [
         t(service, rdf_type, ox.NamedNode(SD + "Service")),
