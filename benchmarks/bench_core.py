@@ -16,8 +16,8 @@ from rdflib import Dataset
 
 from plankg.assemble import load_project
 from plankg.build import build
-from plankg.dataset import to_rdflib
 from plankg.queries import list_queries, run_query
+from plankg.rdf import to_rdflib
 from plankg.store import load_store
 from plankg.validate import validate
 

@@ -107,7 +107,7 @@ def rdflib_median_ms(dataset, text: str, repeat: int, cap: float) -> tuple[float
 def rdflib_dataset(quads: list[ox.Quad]):  # type: ignore[no-untyped-def]
     from rdflib import Dataset
 
-    from plankg.dataset import to_rdflib
+    from plankg.rdf import to_rdflib
 
     dataset = Dataset(default_union=True)
     graphs = {}

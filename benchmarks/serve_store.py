@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Flask
 
 from plankg.config import load_config
-from plankg.serving import Prepared
+from plankg.store import Prepared
 from plankg.web.server import GunicornServer
 
 

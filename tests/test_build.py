@@ -35,7 +35,7 @@ def assert_same_dataset(got: list[ox.Quad], expected: list[ox.Quad]) -> None:
     """Equal ground quads, and isomorphic blank-node parts graph by graph."""
     from rdflib.compare import isomorphic
 
-    from plankg.dataset import to_rdflib_graph
+    from plankg.rdf import to_rdflib_graph
 
     assert {q for q in got if not has_blank(q)} == {q for q in expected if not has_blank(q)}
     graphs = {q.graph_name for q in got + expected if has_blank(q)}

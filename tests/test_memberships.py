@@ -10,8 +10,8 @@ import pytest
 
 from plankg import project
 from plankg.assemble import load_dataset
-from plankg.dataset import DataError
 from plankg.memberships import TABLE
+from plankg.tables import DataError
 
 from .support import select
 

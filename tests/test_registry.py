@@ -10,8 +10,9 @@ import pyoxigraph as ox
 import pytest
 
 from plankg import project
-from plankg.dataset import DataError, read_file
+from plankg.dataset import read_file
 from plankg.registry import build_registry, registry_file, write_registry
+from plankg.tables import DataError
 
 from .support import select
 

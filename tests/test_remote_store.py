@@ -86,7 +86,7 @@ def same_graph(first: list[ox.Triple], second: list[ox.Triple]) -> bool:
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from plankg.dataset import to_rdflib
+    from plankg.rdf import to_rdflib
 
     def ground(triples: list[ox.Triple]) -> set[tuple[object, ...]]:
         return {tuple(map(normal, (t.subject, t.predicate, t.object))) for t in triples if not blank(t)}

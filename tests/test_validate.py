@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from plankg.dataset import DataError
-from plankg.validate import validate, validate_paths
+from plankg.build import validate_paths
+from plankg.tables import DataError
+from plankg.validate import validate
 
 from .support import TEST_DATA, run_cli
 

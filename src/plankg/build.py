@@ -131,3 +131,9 @@ def _replace(staging: Path, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for item in staging.iterdir():
         item.replace(out / item.name)
+
+
+def validate_paths(paths: list[Path]) -> tuple[Report, Loaded]:
+    """Validate files or folders as a complete dataset, with plankg's ontology and code lists."""
+    loaded = load_dataset(paths)
+    return validate(loaded), loaded

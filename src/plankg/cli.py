@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from plankg import __version__, project
-from plankg.dataset import DataError
+from plankg.tables import DataError
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -54,8 +54,8 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
 def validate(paths: tuple[Path, ...], fmt: str) -> None:
     """Validate the project's data, or PATHS (files or folders) with the project's vocabulary."""
     from plankg.assemble import load_project
+    from plankg.build import validate_paths
     from plankg.validate import validate as run_validation
-    from plankg.validate import validate_paths
 
     started = time.perf_counter()
     try:

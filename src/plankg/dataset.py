@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode
 from rdflib.term import Node
 
 from plankg import project
 from plankg.namespaces import DATA
+from plankg.tables import DataError
 
 #: File extension → pyoxigraph format, for every RDF syntax plankg reads.
 RDF_EXTENSIONS: dict[str, ox.RdfFormat] = {
@@ -36,14 +37,6 @@ RDF_EXTENSIONS: dict[str, ox.RdfFormat] = {
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-
-class DataError(Exception):
-    """Input that cannot be read: a parse error, a missing file, an unknown format."""
-
-    def __init__(self, message: str, path: Path | None = None) -> None:
-        super().__init__(message if path is None else f"{path}: {message}")
-        self.path = path
 
 
 @dataclass
@@ -174,25 +167,3 @@ def load_paths(paths: Iterable[Path], default_graph: ox.NamedNode | None = None)
         loaded.add(read_file(path, default_graph), str(path))
         loaded.files.append(path)
     return loaded
-
-
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """The rdflib term for a pyoxigraph term."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    if datatype in (_XSD_STRING, _LANG_STRING):
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
-
-
-def to_rdflib_graph(quads: Iterable[ox.Quad]) -> Graph:
-    """The union of ``quads`` as one rdflib Graph (what pyshacl validates; DESIGN §6)."""
-    graph = Graph()
-    for quad in quads:
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))  # type: ignore[arg-type]
-    return graph

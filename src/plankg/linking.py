@@ -24,9 +24,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from plankg.dataset import DataError
 from plankg.queries import internal
 from plankg.registry import read_municipalities, read_regions, read_sources, write_registry
+from plankg.tables import DataError
 from plankg.vocab import CANONICAL_BASE
 
 TIMEOUT = 30.0

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from plankg.dataset import DataError, Loaded
+from plankg.dataset import Loaded
 from plankg.namespaces import DCT, ORG, RDF, ROLLE, TIME, XSD, municipality
 from plankg.namespaces import cooperation as cooperation_iri
 from plankg.queries import internal
 from plankg.rdf import iri, typed
-from plankg.tables import read_table
+from plankg.tables import DataError, read_table
 from plankg.vocab import PREFIXES
 
 TABLE = Path("samarbejder") / "medlemskaber.csv"

@@ -7,7 +7,8 @@ import warnings
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from plankg.vocab import PREFIXES
 
@@ -69,8 +70,6 @@ def to_jsonld(quads: Iterable[ox.Quad], context: dict[str, object]) -> bytes:
     """Compact JSON-LD with the context embedded, named graphs kept (rdflib's serialiser)."""
     from rdflib import Dataset
 
-    from plankg.dataset import to_rdflib
-
     dataset = Dataset()
     for quad in quads:
         graph_name = quad.graph_name
@@ -91,3 +90,29 @@ def _ordered(value: object, key: str = "") -> object:
         items = [_ordered(v) for v in value]
         return items if key == "@list" else sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
     return value
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """The rdflib term for a pyoxigraph term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype in (_XSD_STRING, _LANG_STRING):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype))
+
+
+def to_rdflib_graph(quads: Iterable[ox.Quad]) -> Graph:
+    """The union of ``quads`` as one rdflib Graph (what pyshacl validates; DESIGN §6)."""
+    graph = Graph()
+    for quad in quads:
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))  # type: ignore[arg-type]
+    return graph

@@ -18,7 +18,6 @@ from rdflib import URIRef
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from plankg.dataset import DataError
 from plankg.namespaces import (
     CV,
     DCT,
@@ -39,7 +38,7 @@ from plankg.namespaces import (
     translation_graph,
 )
 from plankg.rdf import GraphWriter, text, to_trig, typed
-from plankg.tables import read_table
+from plankg.tables import DataError, read_table
 from plankg.vocab import DATASET as DATASET_IRI
 
 DAWA_BASE = "https://api.dataforsyningen.dk"

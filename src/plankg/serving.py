@@ -16,7 +16,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,24 +25,11 @@ from plankg import project
 from plankg.build import build
 from plankg.config import Config
 from plankg.executor import open_store
+from plankg.store import Prepared
 from plankg.vocab import CANONICAL_BASE, rewrite_iri
 
 READY = "READY"
 CHECKSUMS = "CHECKSUMS.json"  # SHA-256 of every file of the store, written when it is made
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A store ready to serve, and what it holds."""
-
-    store_path: Path
-    build_dir: Path
-    version: str
-    built_at: str
-    loaded_at: str
-    graphs: tuple[str, ...]
-    quads: int
-    remote: str = ""  # the remote store's setting, when the data are served from one
 
 
 def _rewrite_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph, base: str):  # type: ignore[no-untyped-def]

@@ -5,7 +5,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from plankg.dataset import DataError
+
+class DataError(Exception):
+    """Input that cannot be read: a parse error, a missing file, an unknown format."""
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message if path is None else f"{path}: {message}")
+        self.path = path
 
 
 def read_table(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
@@ -17,8 +16,9 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from plankg import project
-from plankg.dataset import Loaded, to_rdflib_graph
+from plankg.dataset import Loaded
 from plankg.namespaces import SH, SKOS
+from plankg.rdf import to_rdflib_graph
 from plankg.vocab import PREFIXES, PROFILE
 
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -210,11 +210,3 @@ def _show(node: Node) -> str:
             return f'"{shown}"^^{_show(node.datatype)}'
         return f'"{shown}"'
     return f"_:{node}"
-
-
-def validate_paths(paths: list[Path]) -> tuple[Report, Loaded]:
-    """Validate files or folders as a complete dataset, with plankg's ontology and code lists."""
-    from plankg.assemble import load_dataset
-
-    loaded = load_dataset(paths)
-    return validate(loaded), loaded

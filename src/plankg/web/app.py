@@ -13,7 +13,8 @@ from jinja2 import StrictUndefined
 from plankg.config import Config, load_config
 from plankg.executor import QueryPool, open_store
 from plankg.queries import internal
-from plankg.serving import Prepared, description_triples, prepare
+from plankg.serving import description_triples, prepare
+from plankg.store import Prepared
 from plankg.web.errors import register_error_handlers
 from plankg.web.state import AppState
 

@@ -23,7 +23,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.workers.base import Worker
 
 from plankg.config import Config
-from plankg.serving import Prepared
+from plankg.store import Prepared
 
 LOG = logging.getLogger("gunicorn.error")  # the master's log (standard error)
 
@@ -45,8 +45,8 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 
     def reload(self) -> None:
         from plankg.build import InvalidData
-        from plankg.dataset import DataError
         from plankg.serving import check_store, prepare
+        from plankg.tables import DataError
 
         # Milliseconds: two reloads within one second are still told apart.
         at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -10,7 +10,7 @@ from flask import current_app
 
 from plankg.config import Config
 from plankg.geo import Atlas, load_atlas
-from plankg.serving import Prepared
+from plankg.store import Prepared
 
 
 @dataclass
