@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadgen import figures, run_clients
 from synthetic import generate
 
-from plankg.executor import QueryRequest, execute
+from plankg.evaluate import QueryRequest, execute
 from plankg.queries import find_query
 from plankg.serving import create_store
 

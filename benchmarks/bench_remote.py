@@ -31,7 +31,8 @@ from tests.conftest import free_port  # noqa: E402
 from tests.virtuoso import Virtuoso  # noqa: E402
 
 from plankg.config import CANONICAL_BASE  # noqa: E402
-from plankg.remote import Endpoints, publish  # noqa: E402
+from plankg.publish import publish  # noqa: E402
+from plankg.remote import Endpoints  # noqa: E402
 from plankg.serving import create_store  # noqa: E402
 
 DOCUMENTS = {

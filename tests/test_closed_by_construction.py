@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from plankg.executor import QueryFailed, QueryPool, QueryRequest
+from plankg.evaluate import QueryFailed, QueryRequest
+from plankg.executor import QueryPool
 from plankg.guard import SERVICE_REFUSED
 
 from .support import LiveServer

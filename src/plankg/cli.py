@@ -131,9 +131,9 @@ def publish(target: str, paths: tuple[Path, ...], rollback: bool, timeout: float
     """
     from plankg.build import InvalidData, build
     from plankg.config import _store_setting, load_config
+    from plankg.publish import publish as publish_version
+    from plankg.publish import rollback as rollback_version
     from plankg.remote import Endpoints, RemoteQueryError, StoreUnavailable
-    from plankg.remote import publish as publish_version
-    from plankg.remote import rollback as rollback_version
     from plankg.serving import data_key
 
     try:
@@ -221,7 +221,8 @@ def link_dagi(
     """Compare the municipalities and regions with a DAWA-shaped registry snapshot (file or URL)."""
     import re
 
-    from plankg.linking import LinkError, read_snapshot, reconcile, write_snapshot
+    from plankg.linking import LinkError, read_snapshot, reconcile
+    from plankg.registry_update import write_snapshot
 
     folder = folder or project.data_dir() / "registry"
     retrieved = retrieved or _today()
@@ -251,7 +252,8 @@ def link_wikidata(
     endpoint: str | None, folder: Path | None, fmt: str, write: bool, checked: str | None, timeout: float
 ) -> None:
     """Check the municipalities' Wikidata links (schema:sameAs) against P1168 at a SPARQL endpoint."""
-    from plankg.linking import WIKIDATA_ENDPOINT, LinkError, check_wikidata, wikidata_items, write_wikidata_check
+    from plankg.linking import WIKIDATA_ENDPOINT, LinkError, check_wikidata, wikidata_items
+    from plankg.registry_update import write_wikidata_check
 
     folder = folder or project.data_dir() / "registry"
     endpoint = endpoint or WIKIDATA_ENDPOINT

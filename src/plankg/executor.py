@@ -13,29 +13,22 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import dataclasses
-import functools
 import math
 import multiprocessing
 import os
 import queue
-import re
 import resource
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
 
-import pyoxigraph as ox
-
-from plankg.guard import SERVICE_REFUSED, Refused, inspect_query
+from plankg.evaluate import QueryAnswer, QueryFailed, QueryRequest, execute, open_store
 from plankg.sandbox import SandboxUnavailable, deny_network, probe
-from plankg.vocab import PREFIXES
 
 _PR_SET_PDEATHSIG = 1
 
@@ -49,176 +42,6 @@ class QueryTimeout(Exception):
 
 class Overloaded(Exception):
     """No worker became free in time."""
-
-
-class QueryFailed(Exception):
-    """The engine refused or failed the query; ``kind`` is ``syntax``, ``limit``, ``memory`` or ``engine``."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
-
-
-@dataclass(frozen=True)
-class QueryRequest:
-    """One query and how to answer it: a results format for SELECT/ASK, an RDF one for CONSTRUCT/DESCRIBE.
-
-    ``None`` where the client accepts no format of that family: the query's form decides whether that
-    matters (a 406 then). The guard runs where the query runs, inside its time and memory limits.
-    """
-
-    text: str
-    result_format: str | None = "json"
-    rdf_media_type: str | None = "text/turtle"
-    default_graphs: tuple[str, ...] | None = None
-    named_graphs: tuple[str, ...] | None = None
-    base_iri: str | None = None
-    held_graphs: frozenset[str] | None = None  # None: the guard does not run (trusted, internal queries)
-    timeout: float = 0.0  # seconds of CPU this query may use (0: no cap); the pool's wall-clock limit stays
-
-
-@dataclass(frozen=True)
-class QueryAnswer:
-    """A serialised answer and how many rows or triples it holds."""
-
-    body: bytes
-    count: int  # -1 where the rows were not counted (certainly within the limit)
-    kind: str  # "solutions", "boolean" or "graph"
-
-
-#: Characters that XML 1.0 cannot carry, raw or as a character reference (XML 1.0 §2.2, §4.1).
-_NOT_XML = re.compile(
-    rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]|&#(?:0*(?:[0-8]|1[1-24-9]|2[0-9]|3[01])|x0*(?:[0-8bcefBCEF]|1[0-9a-fA-F]));"
-)
-
-
-def execute(store: ox.Store, request: QueryRequest, result_limit: int) -> QueryAnswer:
-    """Check, evaluate and serialise one query (in a worker); raise :class:`QueryFailed`."""
-    options: dict[str, Any] = {}
-    try:
-        if request.default_graphs is not None:
-            options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
-        if request.named_graphs is not None:
-            options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
-    except ValueError as error:
-        raise QueryFailed("bad_request", f"a default-graph-uri or named-graph-uri is not an IRI: {error}") from error
-    check_request(request)
-    try:
-        results = store.query(request.text, base_iri=request.base_iri, **options)
-        return write_answer(
-            results, request, result_limit, lambda: store.query(request.text, base_iri=request.base_iri, **options)
-        )
-    except SyntaxError as error:
-        raise QueryFailed("syntax", f"SPARQL syntax error: {error}") from error
-    except OSError as error:  # the store is read from memory maps; an OS error here is an outbound attempt
-        raise QueryFailed("outbound", SERVICE_REFUSED) from error
-    except RuntimeError as error:
-        if "service" in str(error).lower():
-            raise QueryFailed("outbound", SERVICE_REFUSED) from error
-        raise QueryFailed("engine", f"the query could not be evaluated: {error}") from error
-    except (ValueError, TypeError) as error:
-        raise QueryFailed("engine", f"the query could not be evaluated: {error}") from error
-
-
-def check_request(request: QueryRequest) -> None:
-    """The guard (unless the query is internal), and a format for the query's form; else :class:`QueryFailed`."""
-    if request.held_graphs is None:
-        return
-    try:
-        form = inspect_query(request.text, request.held_graphs).form
-    except Refused as error:
-        raise QueryFailed("refused", str(error)) from error
-    family = "results" if form in ("SELECT", "ASK") else "graph"
-    if (request.result_format if family == "results" else request.rdf_media_type) is None:
-        raise QueryFailed("not_acceptable", family)
-
-
-def write_answer(results: Any, request: QueryRequest, limit: int, again: Callable[[], Any]) -> QueryAnswer:
-    """An answer written by the engine's own writers, within ``limit`` rows or triples.
-
-    ``again`` gives the solutions once more, for counting (see :func:`_solutions`).
-    """
-    if isinstance(results, ox.QueryBoolean):
-        return QueryAnswer(_boolean(bool(results), request.result_format or "json"), 1, "boolean")
-    if isinstance(results, ox.QuerySolutions):
-        return _solutions(request, results, limit, again)
-    triples = _bounded(iter(results), limit)
-    media_type = request.rdf_media_type or "text/turtle"
-    body = ox.serialize(triples, format=ox.RdfFormat.from_media_type(media_type), prefixes=PREFIXES) or b""
-    _xml_safe(body, media_type == "application/rdf+xml")
-    return QueryAnswer(body, len(triples), "graph")
-
-
-@functools.cache
-def _boolean(value: bool, fmt: str) -> bytes:
-    """An ASK answer, written by the engine's own writer (one writer for every answer)."""
-    empty = ox.Store()
-    answer = empty.query("ASK {}" if value else "ASK { FILTER(false) }")
-    assert isinstance(answer, ox.QueryBoolean)
-    return answer.serialize(format=_NATIVE[fmt][0]) or b""
-
-
-def _xml_safe(body: bytes, is_xml: bool) -> None:
-    """Refuse an XML answer that no XML parser would accept (control characters): ask for another format."""
-    if is_xml and _NOT_XML.search(body):
-        raise QueryFailed(
-            "not_xml",
-            "the answer holds characters that XML 1.0 cannot carry (control characters);"
-            " ask for it as JSON, CSV, TSV, Turtle or N-Triples",
-        )
-
-
-#: pyoxigraph's own writers, and the fewest bytes one result row takes in each format.
-_NATIVE = {
-    "json": (ox.QueryResultsFormat.JSON, 3),  # {},
-    "xml": (ox.QueryResultsFormat.XML, 17),  # <result></result>
-    "csv": (ox.QueryResultsFormat.CSV, 2),  # \r\n
-    "tsv": (ox.QueryResultsFormat.TSV, 1),  # \n
-}
-
-
-def _solutions(request: QueryRequest, results: ox.QuerySolutions, limit: int, again: Callable[[], Any]) -> QueryAnswer:
-    """SELECT results, always written by pyoxigraph; rows counted when the answer could be over the limit.
-
-    An answer shorter than ``limit`` times the smallest possible row cannot hold more than ``limit``
-    rows, so it is sent as written. A longer one is read again only to count its rows (up to
-    ``limit``): past it, nothing is sent; within it, the first body is sent as the engine wrote it.
-    """
-    fmt = request.result_format or "json"
-    native, smallest_row = _NATIVE[fmt]
-    body = results.serialize(format=native) or b""
-    _xml_safe(body, fmt == "xml")
-    if len(body) < smallest_row * limit:
-        return QueryAnswer(body, -1, "solutions")
-    return QueryAnswer(body, len(_bounded(iter(again()), limit)), "solutions")
-
-
-def _bounded(items: Any, limit: int) -> list[Any]:
-    result: list[Any] = []
-    for item in items:
-        if len(result) == limit:
-            raise QueryFailed(
-                "limit", f"the result has more than {limit} rows or triples (PLANKG_RESULT_LIMIT); add a LIMIT"
-            )
-        result.append(item)
-    return result
-
-
-def open_store(path: str) -> ox.Store:
-    """The served store: the prepared on-disk store read-only, or (a ``.nq`` dump) a copy in this process's memory.
-
-    In memory, the default graph is made the union of the named graphs, as in the on-disk store.
-    """
-    if not path.endswith(".nq"):
-        return ox.Store.read_only(path)
-    store = ox.Store()
-    store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
-    union = (
-        ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-        for q in ox.parse(path=path, format=ox.RdfFormat.N_QUADS)
-    )
-    store.bulk_extend(union)
-    return store
 
 
 def _memory_message(memory_bytes: int) -> str:

@@ -16,8 +16,6 @@ import csv
 import io
 import json
 import re
-import shutil
-import tempfile
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass, field
@@ -25,8 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from plankg.queries import internal
-from plankg.registry import read_municipalities, read_regions, read_sources, write_registry
-from plankg.tables import DataError
+from plankg.registry import read_municipalities, read_regions
 from plankg.vocab import CANONICAL_BASE
 
 TIMEOUT = 30.0
@@ -312,122 +309,3 @@ def check_wikidata(items: dict[str, set[str]], folder: Path, endpoint: str) -> R
             report.findings.append(Finding("differ", "kommune", code, unit.name, unit.wikidata, ", ".join(theirs)))
     report.notes.append("regions are not checked: the check matches municipalities on P1168")
     return report
-
-
-# --- writing -----------------------------------------------------------------------------------
-
-
-def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def _write_rows(path: Path, fields: list[str], rows: list[dict[str, str]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def _add_source(folder: Path, row: dict[str, str]) -> None:
-    if row["slug"] in read_sources(folder / "sources.csv"):
-        raise LinkError(f"sources.csv already lists {row['slug']}: a snapshot or check is recorded once")
-    fields, rows = _read_rows(folder / "sources.csv")
-    _write_rows(folder / "sources.csv", fields, [*rows, row])
-
-
-def _commit(folder: Path, change: Any) -> list[str]:
-    """Apply ``change`` to a copy of ``folder``, regenerate the registry there, then replace the originals.
-
-    Nothing in ``folder`` changes unless the tables still make a valid registry graph.
-    """
-    with tempfile.TemporaryDirectory(prefix="plankg-link-") as scratch:
-        copy = Path(scratch) / "registry"
-        shutil.copytree(folder, copy)
-        for path in copy.iterdir():
-            path.chmod(0o644)
-        change(copy)
-        try:
-            write_registry(copy)
-        except DataError as error:
-            raise LinkError(f"not written: the changed tables do not make valid registry data: {error}") from error
-        written = []
-        for name in ("municipalities.csv", "regions.csv", "sources.csv", "registry.trig"):
-            if (copy / name).read_bytes() != (folder / name).read_bytes():
-                target = folder / name
-                target.chmod(0o644) if target.exists() else None
-                shutil.copyfile(copy / name, target)
-                written.append(str(target))
-        return written
-
-
-def write_snapshot(records: list[Record], folder: Path, upstream: str, retrieved: str) -> list[str]:
-    """Take names, region codes and DAGI ids from the snapshot; record it as the rows' source.
-
-    Rows the snapshot does not hold are kept as they are; codes only in the snapshot are not added.
-    """
-    slug = f"dawa-{retrieved}"
-    by_kind = {kind: {r.code: r for r in records if r.kind == kind} for kind in ("kommune", "region")}
-
-    def change(copy: Path) -> None:
-        _add_source(
-            copy,
-            {
-                "slug": slug,
-                "kind": "dawa",
-                "title_da": f"Registeruddrag i DAWA-form (DAGI), hentet {retrieved}",
-                "title_en": f"Registry snapshot in DAWA's shape (DAGI), retrieved {retrieved}",
-                "citation": f"Indeholder data fra Klimadatastyrelsen (DAGI via DAWA), hentet {retrieved}.",
-                "licence": CC_BY,
-                "upstream": upstream,
-                "date": retrieved,
-            },
-        )
-        for table, kind in (("municipalities.csv", "kommune"), ("regions.csv", "region")):
-            fields, rows = _read_rows(copy / table)
-            for row in rows:
-                record = by_kind[kind].get(row["kode"])
-                if record is None:
-                    continue
-                row["navn"] = record.name or row["navn"]
-                row["dagi_id"] = record.dagi_id or row["dagi_id"]
-                row["dawa_kilde"] = slug
-                if kind == "kommune":
-                    row["regionskode"] = record.region_code or row["regionskode"]
-                    row["regionsnavn"] = record.region_name or row["regionsnavn"]
-                    if record.label_point:
-                        row["visueltcenter_lon"], row["visueltcenter_lat"] = map(str, record.label_point)
-                elif record.nuts2:
-                    row["nuts2"] = record.nuts2
-            _write_rows(copy / table, fields, rows)
-
-    return _commit(folder, change)
-
-
-def write_wikidata_check(report: Report, folder: Path, endpoint: str, checked: str) -> list[str]:
-    """Record the links the check confirmed, with the check (endpoint, date) as their source."""
-    slug = f"wikidata-kontrol-{checked}"
-    confirmed = {f.code for f in report.findings if f.category == "agree"}
-
-    def change(copy: Path) -> None:
-        _add_source(
-            copy,
-            {
-                "slug": slug,
-                "kind": "wikidata-check",
-                "title_da": f"Kontrol af Wikidata-links (P1168) mod {endpoint}, {checked}",
-                "title_en": f"Check of the Wikidata links (P1168) against {endpoint}, {checked}",
-                "citation": "Wikidata (CC0 1.0).",
-                "licence": CC0,
-                "upstream": endpoint,
-                "date": checked,
-            },
-        )
-        fields, rows = _read_rows(copy / "municipalities.csv")
-        for row in rows:
-            if row["kode"] in confirmed:
-                row["wikidata_bekraeftet"] = slug
-        _write_rows(copy / "municipalities.csv", fields, rows)
-
-    return _commit(folder, change)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import shapely
 from rdflib import URIRef
-from shapely.geometry import mapping, shape
+from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from plankg.namespaces import (
@@ -39,6 +39,7 @@ from plankg.namespaces import (
 )
 from plankg.rdf import GraphWriter, text, to_trig, typed
 from plankg.tables import DataError, read_table
+from plankg.territories import geometry_literals, touching_pairs
 from plankg.vocab import DATASET as DATASET_IRI
 
 DAWA_BASE = "https://api.dataforsyningen.dk"
@@ -371,30 +372,10 @@ def _add_feature_geometry(w: GraphWriter, uri: URIRef, name: str, geometry: Base
     w.add(territory, DCT.source, BOUNDARIES.uri)
     w.add(node, RDF.type, GEO.Geometry)
     w.label(node, f"Geometri for {name}", f"Geometry of {name}")
-    wkt = shapely.to_wkt(geometry, rounding_precision=5, trim=True)
-    geojson = json.dumps(_rounded(mapping(geometry)), separators=(",", ":"))
+    wkt, geojson = geometry_literals(geometry)
     w.add(node, GEO.asWKT, typed(wkt, GEO.wktLiteral))
     w.add(node, GEO.asGeoJSON, typed(geojson, GEO.geoJSONLiteral))
     w.add(node, DCT.source, BOUNDARIES.uri)
-
-
-def _rounded(value: object) -> object:
-    """GeoJSON coordinates rounded to 5 decimals (about 1 m), like the WKT."""
-    if isinstance(value, float):
-        return round(value, 5)
-    if isinstance(value, (list, tuple)):
-        return [_rounded(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _rounded(v) for k, v in value.items()}
-    return value
-
-
-def touching_pairs(geometries: dict[str, BaseGeometry]) -> list[tuple[str, str]]:
-    """Pairs of codes (a < b) whose geometries touch (share boundary, no interior)."""
-    codes = sorted(geometries)
-    tree = shapely.STRtree([geometries[c] for c in codes])
-    left, right = tree.query([geometries[c] for c in codes], predicate="touches")
-    return sorted({(codes[i], codes[j]) for i, j in zip(left, right, strict=True) if i < j})
 
 
 def registry_file(folder: Path) -> Path:

@@ -29,7 +29,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from plankg.queries import inject_values, internal
+from plankg.queries import inject_values
 from plankg.vocab import PREFIXES
 
 CONTROL = "urn:plankg:control"
@@ -80,7 +80,7 @@ class Endpoints:
         )
 
 
-def _opener(endpoints: Endpoints) -> urllib.request.OpenerDirector:
+def opener_for(endpoints: Endpoints) -> urllib.request.OpenerDirector:
     if not endpoints.user:
         return urllib.request.build_opener()
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
@@ -148,7 +148,7 @@ class RemoteStore:
         self.endpoints = endpoints
         self.graphs = tuple(g for g in graphs if g != DEFAULT_GRAPH)  # the named graphs
         self.timeout = timeout
-        self.opener = _opener(endpoints)
+        self.opener = opener_for(endpoints)
 
     def _post(
         self,
@@ -272,141 +272,6 @@ def read_version(endpoints: Endpoints, which: ox.NamedNode = LIVE, timeout: floa
     return LiveVersion(row["version"].value, row["built"].value, json.loads(row["graphs"].value))
 
 
-def _quote(text: str) -> str:
-    return json.dumps(text)  # a SPARQL string literal (JSON escapes are valid SPARQL escapes)
-
-
-def publish(
-    endpoints: Endpoints,
-    quads: list[ox.Quad],
-    version: str,
-    built_at: str,
-    description: list[ox.Triple],
-    timeout: float = 120.0,
-    progress: Any = None,
-) -> LiveVersion:
-    """Load ``quads`` as a new version, verify it, then switch to it in one transaction; keep the previous one."""
-    opener = _opener(endpoints)
-    by_graph: dict[str, set[ox.Triple]] = {}
-    for q in quads:
-        graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else DEFAULT_GRAPH
-        by_graph.setdefault(graph, set()).add(q.triple)
-    counts = {g: len(t) for g, t in sorted(by_graph.items())}
-    staged = {g: STAGING_PREFIX + g for g in counts} | {DESCRIPTION: STAGING_PREFIX + DESCRIPTION}
-    contents = {**{g: sorted(by_graph[g], key=str) for g in counts}, DESCRIPTION: sorted(set(description), key=str)}
-    for graph, name in staged.items():
-        # SPARQL Update, in bodies of about 128 KB: with digest authentication an engine may refuse a
-        # first, unauthenticated body before reading it all, and Virtuoso 7.2's Graph Store Protocol
-        # rejects bodies with lines of 100 KB and more (the region geometries) as "text/plain".
-        update(endpoints, opener, f"DROP SILENT GRAPH <{name}>", timeout)  # what an interrupted publish left
-        blank = [t for t in contents[graph] if _has_blank_node(t)]
-        for chunk in _chunks([t for t in contents[graph] if not _has_blank_node(t)]):
-            if chunk:
-                update(endpoints, opener, f"INSERT DATA {{ GRAPH <{name}> {{\n{chunk.decode('utf-8')}}} }}", timeout)
-        if blank:  # not allowed in INSERT DATA by Virtuoso; one template keeps each blank node one node
-            text = (ox.serialize(blank, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
-            update(endpoints, opener, f"INSERT {{ GRAPH <{name}> {{\n{text}}} }} WHERE {{}}", timeout)
-        if progress:
-            progress(graph, len(contents[graph]))
-    check = RemoteStore(endpoints, tuple(staged.values()), timeout)
-    rows = check.query(internal("graph-counts"))
-    assert isinstance(rows, ox.QuerySolutions)
-    loaded = {row["g"].value.removeprefix(STAGING_PREFIX): int(row["n"].value) for row in rows}
-    expected = {g: n for g, n in {**counts, DESCRIPTION: len(contents[DESCRIPTION])}.items() if n}
-    if loaded != expected:
-        wrong = {
-            g: (expected.get(g), loaded.get(g)) for g in set(expected) | set(loaded) if expected.get(g) != loaded.get(g)
-        }
-        raise StoreUnavailable(f"the staged version does not hold what was sent (graph: sent, held): {wrong}")
-    _switch(endpoints, opener, counts, version, built_at, timeout)
-    return LiveVersion(version, built_at, counts)
-
-
-def _has_blank_node(triple: ox.Triple) -> bool:
-    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
-
-
-def _chunks(triples: list[ox.Triple], size: int = 128 * 1024) -> Iterator[bytes]:
-    """N-Triples in bodies of about ``size`` bytes (at least one, possibly empty)."""
-    lines: list[bytes] = []
-    length = 0
-    for triple in triples:
-        line = ox.serialize([triple], format=ox.RdfFormat.N_TRIPLES) or b""
-        if lines and length + len(line) > size:
-            yield b"".join(lines)
-            lines, length = [], 0
-        lines.append(line)
-        length += len(line)
-    yield b"".join(lines)
-
-
-def _control_triples(subject: ox.NamedNode, version: str, built_at: str, counts: dict[str, int]) -> str:
-    return (
-        f"{subject} <{VERSION.value}> {_quote(version)} ; <{BUILT_AT.value}> {_quote(built_at)} ; "
-        f"<{GRAPHS.value}> {_quote(json.dumps(counts, sort_keys=True))} ."
-    )
-
-
-def _switch(
-    endpoints: Endpoints,
-    opener: urllib.request.OpenerDirector,
-    counts: dict[str, int],
-    version: str,
-    built_at: str,
-    timeout: float,
-) -> None:
-    """One SPARQL Update request: live → previous, staging → live, the control graph rewritten."""
-    live = read_version(endpoints, LIVE, timeout)
-    previous = read_version(endpoints, PREVIOUS, timeout)
-    old_graphs = set(live.graphs) | {DESCRIPTION} if live else set()
-    operations = []
-    for graph in sorted(set(previous.graphs) | {DESCRIPTION} if previous else set()):
-        operations.append(f"DROP SILENT GRAPH <{PREVIOUS_PREFIX}{graph}>")
-    for graph in sorted(old_graphs):
-        operations.append(f"MOVE SILENT GRAPH <{graph}> TO GRAPH <{PREVIOUS_PREFIX}{graph}>")
-    for graph in sorted({*counts, DESCRIPTION}):
-        operations.append(f"MOVE SILENT GRAPH <{STAGING_PREFIX}{graph}> TO GRAPH <{graph}>")
-    operations.append(f"DROP SILENT GRAPH <{CONTROL}>")
-    control = _control_triples(LIVE, version, built_at, counts)
-    if live:
-        control += " " + _control_triples(PREVIOUS, live.version, live.built_at, live.graphs)
-    operations.append(f"INSERT DATA {{ GRAPH <{CONTROL}> {{ {control} }} }}")
-    update(endpoints, opener, " ;\n".join(operations), timeout)
-
-
-def update(endpoints: Endpoints, opener: urllib.request.OpenerDirector, text: str, timeout: float) -> None:
-    http(
-        opener,
-        endpoints.update,
-        urllib.parse.urlencode({"update": text}).encode(),
-        {"Content-Type": "application/x-www-form-urlencoded"},
-        timeout,
-    )
-
-
-def rollback(endpoints: Endpoints, timeout: float = 120.0) -> LiveVersion:
-    """Make the previous version live again (and the live one previous), in one transaction."""
-    opener = _opener(endpoints)
-    live = read_version(endpoints, LIVE, timeout)
-    previous = read_version(endpoints, PREVIOUS, timeout)
-    if live is None or previous is None:
-        raise StoreUnavailable("there is no previous version to roll back to")
-    swap = "urn:plankg:swap:"
-    operations = []
-    for graph in sorted(set(live.graphs) | {DESCRIPTION}):
-        operations.append(f"MOVE SILENT GRAPH <{graph}> TO GRAPH <{swap}{graph}>")
-    for graph in sorted(set(previous.graphs) | {DESCRIPTION}):
-        operations.append(f"MOVE SILENT GRAPH <{PREVIOUS_PREFIX}{graph}> TO GRAPH <{graph}>")
-    for graph in sorted(set(live.graphs) | {DESCRIPTION}):
-        operations.append(f"MOVE SILENT GRAPH <{swap}{graph}> TO GRAPH <{PREVIOUS_PREFIX}{graph}>")
-    operations.append(f"DROP SILENT GRAPH <{CONTROL}>")
-    control = _control_triples(LIVE, previous.version, previous.built_at, previous.graphs)
-    control += " " + _control_triples(PREVIOUS, live.version, live.built_at, live.graphs)
-    operations.append(f"INSERT DATA {{ GRAPH <{CONTROL}> {{ {control} }} }}")
-    update(endpoints, opener, " ;\n".join(operations), timeout)
-    return previous
-
-
 class RemotePool:
     """Runs SPARQL requests at the remote engine with plankg's limits (the embedded QueryPool's interface)."""
 
@@ -419,7 +284,8 @@ class RemotePool:
         self.pids: list[int] = []
 
     def run(self, request: Any, timeout: float, queue_timeout: float, limit: float | None = None) -> Any:
-        from plankg.executor import Overloaded, QueryFailed, QueryTimeout, check_request
+        from plankg.evaluate import QueryFailed, check_request
+        from plankg.executor import Overloaded, QueryTimeout
 
         started = time.monotonic()
         check_request(request)  # the guard is the only line here: the engine is not ours to sandbox
@@ -443,7 +309,7 @@ class RemotePool:
 
     def _answer(self, request: Any, timeout: float) -> Any:
         """Ask the engine, and write its answer with the embedded engine's writers, within the result limit."""
-        from plankg.executor import write_answer
+        from plankg.evaluate import write_answer
 
         result = self.store.query(
             request.text, default_graphs=request.default_graphs, named_graphs=request.named_graphs, timeout=timeout

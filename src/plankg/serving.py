@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from plankg import project
 from plankg.build import build
 from plankg.config import Config
-from plankg.executor import open_store
+from plankg.evaluate import open_store
 from plankg.store import Prepared
 from plankg.vocab import CANONICAL_BASE, rewrite_iri
 

@@ -11,7 +11,8 @@ from flask import Flask
 from jinja2 import StrictUndefined
 
 from plankg.config import Config, load_config
-from plankg.executor import QueryPool, open_store
+from plankg.evaluate import open_store
+from plankg.executor import QueryPool
 from plankg.queries import internal
 from plankg.serving import description_triples, prepare
 from plankg.store import Prepared

@@ -12,7 +12,8 @@ import json
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from plankg.executor import Overloaded, QueryFailed, QueryTimeout
+from plankg.evaluate import QueryFailed
+from plankg.executor import Overloaded, QueryTimeout
 from plankg.formats import NotAcceptable
 from plankg.guard import Refused
 from plankg.remote import StoreUnavailable as RemoteUnavailable

@@ -8,7 +8,7 @@ import time
 import pyoxigraph as ox
 from flask import Blueprint, Response, g, render_template, request
 
-from plankg.executor import QueryFailed, QueryRequest
+from plankg.evaluate import QueryFailed, QueryRequest
 from plankg.formats import HTML, Format, NotAcceptable, choose_format
 from plankg.vocab import PREFIXES
 from plankg.web.errors import ProtocolError
