@@ -14,12 +14,12 @@ from pathlib import Path
 
 from rdflib import Dataset
 
-from plankg.assemble import load_project
-from plankg.build import build
-from plankg.queries import list_queries, run_query
-from plankg.rdf import to_rdflib
-from plankg.store import load_store
-from plankg.validate import validate
+from plankg.domain.assemble import load_project
+from plankg.domain.build import build
+from plankg.domain.rdf import to_rdflib
+from plankg.domain.store import load_store
+from plankg.domain.validate import validate
+from plankg.tables.queries import list_queries, run_query
 
 
 def median_seconds(action: Callable[[], object], repeat: int) -> float:

@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadgen import figures, run_clients
 from synthetic import generate
 
-from plankg.evaluate import QueryRequest, execute
-from plankg.queries import find_query
-from plankg.serving import create_store
+from plankg.domain.evaluate import QueryRequest, execute
+from plankg.domain.serving import create_store
+from plankg.tables.queries import find_query
 
 P = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX time: <http://www.w3.org/2006/time#> PREFIX plankg: <https://w3id.org/plankg/def/core/>
@@ -107,7 +107,7 @@ def rdflib_median_ms(dataset, text: str, repeat: int, cap: float) -> tuple[float
 def rdflib_dataset(quads: list[ox.Quad]):  # type: ignore[no-untyped-def]
     from rdflib import Dataset
 
-    from plankg.rdf import to_rdflib
+    from plankg.domain.rdf import to_rdflib
 
     dataset = Dataset(default_union=True)
     graphs = {}

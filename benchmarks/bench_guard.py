@@ -14,8 +14,8 @@ import contextlib
 import pyoxigraph as ox
 from bench_core import median_seconds
 
-from plankg.guard import Refused, inspect_query
-from plankg.queries import list_queries, runnable_text
+from plankg.domain.guard import Refused, inspect_query
+from plankg.tables.queries import list_queries, runnable_text
 
 HOSTILE = {"escaped quotes": '"\\"', "dotted names": "a.", "hyphenated names": "a-"}
 

@@ -30,10 +30,10 @@ from synthetic import generate  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.virtuoso import Virtuoso  # noqa: E402
 
-from plankg.config import CANONICAL_BASE  # noqa: E402
-from plankg.publish import publish  # noqa: E402
-from plankg.remote import Endpoints  # noqa: E402
-from plankg.serving import create_store  # noqa: E402
+from plankg.domain.config import CANONICAL_BASE  # noqa: E402
+from plankg.domain.publish import publish  # noqa: E402
+from plankg.domain.remote import Endpoints  # noqa: E402
+from plankg.domain.serving import create_store  # noqa: E402
 
 DOCUMENTS = {
     "municipality (Turtle)": "/doc/kommune/0621.ttl",

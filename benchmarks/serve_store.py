@@ -13,8 +13,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from plankg.config import load_config
-from plankg.store import Prepared
+from plankg.domain.config import load_config
+from plankg.domain.store import Prepared
 from plankg.web.server import GunicornServer
 
 

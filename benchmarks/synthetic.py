@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from plankg.assemble import load_project
+from plankg.domain.assemble import load_project
 
 ID = "https://w3id.org/plankg/id/"
 ORG = "http://www.w3.org/ns/org#"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from plankg.assemble import load_project
-from plankg.dataset import Loaded
-from plankg.store import load_store
+from plankg.domain.assemble import load_project
+from plankg.domain.dataset import Loaded
+from plankg.domain.store import load_store
 
 from .support import LiveServer
 

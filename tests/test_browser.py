@@ -81,7 +81,7 @@ def shown_memberships(page: Page) -> set[tuple[str, str]]:
 
 
 def test_the_map_of_cooperations(browser: Browser, live_server: LiveServer, store) -> None:  # type: ignore[no-untyped-def]
-    from plankg.queries import find_query, run_query
+    from plankg.tables.queries import find_query, run_query
 
     page, errors, hosts = open_page(browser, live_server)
     page.goto(live_server.url + "/")
@@ -159,7 +159,7 @@ def test_the_query_page_runs_an_example(browser: Browser, live_server: LiveServe
     import urllib.parse
     import urllib.request
 
-    from plankg.queries import find_query, runnable_text
+    from plankg.tables.queries import find_query, runnable_text
 
     page, errors, hosts = open_page(browser, live_server)
     page.goto(live_server.url + "/sparql")

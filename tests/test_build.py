@@ -10,8 +10,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from plankg import project
-from plankg.build import DUMPS, InvalidData, build
+from plankg.domain.build import DUMPS, InvalidData, build
+from plankg.tables import project
 
 from .support import TEST_DATA, run_cli
 
@@ -35,7 +35,7 @@ def assert_same_dataset(got: list[ox.Quad], expected: list[ox.Quad]) -> None:
     """Equal ground quads, and isomorphic blank-node parts graph by graph."""
     from rdflib.compare import isomorphic
 
-    from plankg.rdf import to_rdflib_graph
+    from plankg.domain.rdf import to_rdflib_graph
 
     assert {q for q in got if not has_blank(q)} == {q for q in expected if not has_blank(q)}
     graphs = {q.graph_name for q in got + expected if has_blank(q)}

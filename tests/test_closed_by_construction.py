@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from plankg.evaluate import QueryFailed, QueryRequest
-from plankg.executor import QueryPool
-from plankg.guard import SERVICE_REFUSED
+from plankg.domain.evaluate import QueryFailed, QueryRequest
+from plankg.domain.executor import QueryPool
+from plankg.domain.guard import SERVICE_REFUSED
 
 from .support import LiveServer
 from .test_hostile import processes
@@ -157,8 +157,8 @@ def test_query_processes_have_no_network_whatever_the_guard_says(
     listener: Listener, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """The OS layer alone: the guard is skipped (held_graphs=None), the engine evaluates SERVICE."""
-    from plankg.config import load_config
-    from plankg.serving import prepare
+    from plankg.domain.config import load_config
+    from plankg.domain.serving import prepare
 
     prepared = prepare(load_config(overrides={"cache_dir": tmp_path_factory.mktemp("sandbox")}))
     query = f"SELECT * {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from plankg.config import Config, load_config
+from plankg.domain.config import Config, load_config
 
 
 def test_defaults_are_the_documented_limits() -> None:

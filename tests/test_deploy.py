@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from plankg.config import load_config
+from plankg.domain.config import load_config
 
 from .support import ROOT
 

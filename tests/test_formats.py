@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from plankg.formats import NotAcceptable, choose_format
+from plankg.tables.formats import NotAcceptable, choose_format
 
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 CHROME = (

@@ -10,8 +10,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plankg.formats import FAMILIES, NotAcceptable, choose_format
-from plankg.guard import Inspection, Refused, inspect_query
+from plankg.domain.guard import Inspection, Refused, inspect_query
+from plankg.tables.formats import FAMILIES, NotAcceptable, choose_format
 
 from .support import LiveServer
 

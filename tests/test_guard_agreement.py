@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plankg.guard import MAX_NESTING, SERVICE_REFUSED, Refused, inspect_query, tokens
+from plankg.domain.guard import MAX_NESTING, SERVICE_REFUSED, Refused, inspect_query, tokens
 
 from .test_closed_by_construction import Listener
 

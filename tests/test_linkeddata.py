@@ -172,7 +172,7 @@ def test_the_collections_list_their_members(client) -> None:  # type: ignore[no-
 def test_the_municipality_table_as_csv(client) -> None:  # type: ignore[no-untyped-def]
     import csv
 
-    from plankg import project
+    from plankg.tables import project
 
     rows = csv_rows(client.get("/doc/kommune", headers={"Accept": "text/csv"}))
     with (project.data_dir() / "registry" / "municipalities.csv").open(encoding="utf-8") as handle:

@@ -15,7 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from plankg.registry import build_registry
+from plankg.domain.registry import build_registry
 
 from .sparql_server import SparqlServer
 from .support import ROOT, run_cli

@@ -8,10 +8,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from plankg import project
-from plankg.assemble import load_dataset
-from plankg.memberships import TABLE
-from plankg.tables import DataError
+from plankg.domain.assemble import load_dataset
+from plankg.domain.csvfiles import DataError
+from plankg.domain.memberships import TABLE
+from plankg.tables import project
 
 from .support import select
 

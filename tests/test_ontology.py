@@ -10,9 +10,9 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCAT, DCTERMS, FOAF, GEO, ORG, PROV, SKOS, TIME, VOID, DefinedNamespace
 
-from plankg import project
-from plankg.namespaces import SH
-from plankg.vocab import PREFIXES
+from plankg.domain.namespaces import SH
+from plankg.tables import project
+from plankg.tables.vocab import PREFIXES
 
 #: Terms of the EU Core Public Organisation Vocabulary plankg uses (not in rdflib's closed namespaces).
 CV_TERMS = {"PublicOrganisation"}

@@ -14,10 +14,10 @@ import pyoxigraph as ox
 import pytest
 import shapely
 
-from plankg import project
-from plankg.assemble import load_dataset
-from plankg.queries import QueryError, find_query, list_queries, run_query
-from plankg.store import load_store
+from plankg.domain.assemble import load_dataset
+from plankg.domain.store import load_store
+from plankg.tables import project
+from plankg.tables.queries import QueryError, find_query, list_queries, run_query
 
 from .support import TEST_DATA, run_cli
 

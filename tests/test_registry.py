@@ -9,10 +9,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from plankg import project
-from plankg.dataset import read_file
-from plankg.registry import build_registry, registry_file, write_registry
-from plankg.tables import DataError
+from plankg.domain.csvfiles import DataError
+from plankg.domain.dataset import read_file
+from plankg.domain.registry import build_registry, registry_file, write_registry
+from plankg.tables import project
 
 from .support import select
 

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 import pytest
 import shapely.wkt
 
-from plankg.queries import list_queries, runnable_text
+from plankg.tables.queries import list_queries, runnable_text
 
 from .support import ROOT, LiveServer
 from .virtuoso import Virtuoso
@@ -86,7 +86,7 @@ def same_graph(first: list[ox.Triple], second: list[ox.Triple]) -> bool:
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from plankg.rdf import to_rdflib
+    from plankg.domain.rdf import to_rdflib
 
     def ground(triples: list[ox.Triple]) -> set[tuple[object, ...]]:
         return {tuple(map(normal, (t.subject, t.predicate, t.object))) for t in triples if not blank(t)}

@@ -294,7 +294,7 @@ def test_service_description_for_machines(client) -> None:  # type: ignore[no-un
 def test_service_description_for_browsers_has_a_form_and_the_examples(client) -> None:  # type: ignore[no-untyped-def]
     from html.parser import HTMLParser
 
-    from plankg.queries import list_queries
+    from plankg.tables.queries import list_queries
 
     response = client.get("/sparql", headers={"Accept": "text/html"})
     assert response.mimetype == "text/html"
@@ -348,11 +348,11 @@ def test_system_pages(client, app) -> None:  # type: ignore[no-untyped-def]
     assert config["query_timeout"] == 3.0 and config["result_limit"] == 1000
 
 
-@pytest.mark.parametrize("name", [q.name for q in __import__("plankg.queries").queries.list_queries()])
+@pytest.mark.parametrize("name", [q.name for q in __import__("plankg.tables.queries").tables.queries.list_queries()])
 def test_the_query_page_examples_answer_as_the_bound_named_queries(client, store, name: str) -> None:  # type: ignore[no-untyped-def]
     """The examples on the query page carry their default values in the text; at the endpoint they
     answer exactly what the named query answers with those values bound."""
-    from plankg.queries import find_query, run_query, runnable_text
+    from plankg.tables.queries import find_query, run_query, runnable_text
 
     query = find_query(name)
     response = send(client, "POST-form", runnable_text(query), accept="application/sparql-results+json")

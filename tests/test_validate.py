@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from plankg.build import validate_paths
-from plankg.tables import DataError
-from plankg.validate import validate
+from plankg.domain.build import validate_paths
+from plankg.domain.csvfiles import DataError
+from plankg.domain.validate import validate
 
 from .support import TEST_DATA, run_cli
 

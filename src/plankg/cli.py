@@ -15,8 +15,9 @@ from typing import Any
 
 import click
 
-from plankg import __version__, project
-from plankg.tables import DataError
+from plankg import __version__
+from plankg.domain.csvfiles import DataError
+from plankg.tables import project
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -53,9 +54,9 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
 @FORMAT
 def validate(paths: tuple[Path, ...], fmt: str) -> None:
     """Validate the project's data, or PATHS (files or folders) with the project's vocabulary."""
-    from plankg.assemble import load_project
-    from plankg.build import validate_paths
-    from plankg.validate import validate as run_validation
+    from plankg.domain.assemble import load_project
+    from plankg.domain.build import validate_paths
+    from plankg.domain.validate import validate as run_validation
 
     started = time.perf_counter()
     try:
@@ -76,8 +77,8 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
 @click.option("--force", is_flag=True, help="Rebuild even if the inputs have not changed.")
 def build(out: Path, paths: tuple[Path, ...], force: bool) -> None:
     """Validate the project's data (or --data) and write the dumps and void.ttl into OUT."""
-    from plankg.build import InvalidData
-    from plankg.build import build as run_build
+    from plankg.domain.build import InvalidData
+    from plankg.domain.build import build as run_build
 
     started = time.perf_counter()
     try:
@@ -109,7 +110,7 @@ def import_() -> None:
 )
 def import_registry(folder: Path | None) -> None:
     """Generate registry.trig from the municipality and region tables and the boundaries."""
-    from plankg.registry import write_registry
+    from plankg.domain.registry import write_registry
 
     try:
         target = write_registry(folder or project.data_dir() / "registry")
@@ -129,12 +130,12 @@ def publish(target: str, paths: tuple[Path, ...], rollback: bool, timeout: float
     The update URL and the credentials come from PLANKG_STORE_UPDATE_URL, PLANKG_STORE_USER and
     PLANKG_STORE_PASSWORD.
     """
-    from plankg.build import InvalidData, build
-    from plankg.config import _store_setting, load_config
-    from plankg.publish import publish as publish_version
-    from plankg.publish import rollback as rollback_version
-    from plankg.remote import Endpoints, RemoteQueryError, StoreUnavailable
-    from plankg.serving import data_key
+    from plankg.domain.build import InvalidData, build
+    from plankg.domain.config import _store_setting, load_config
+    from plankg.domain.publish import publish as publish_version
+    from plankg.domain.publish import rollback as rollback_version
+    from plankg.domain.remote import Endpoints, RemoteQueryError, StoreUnavailable
+    from plankg.domain.serving import data_key
 
     try:
         endpoints = Endpoints.from_setting(_store_setting(target))
@@ -151,8 +152,8 @@ def publish(target: str, paths: tuple[Path, ...], rollback: bool, timeout: float
         version = str(result.manifest["input_hash"])[:12]
         import pyoxigraph as ox
 
-        from plankg.serving import description_triples
-        from plankg.vocab import CANONICAL_BASE
+        from plankg.domain.serving import description_triples
+        from plankg.tables.vocab import CANONICAL_BASE
 
         quads = list(ox.parse(path=result.out / "plankg.nq", format=ox.RdfFormat.N_QUADS))  # what was validated
         description = description_triples(result.out, CANONICAL_BASE)
@@ -221,8 +222,8 @@ def link_dagi(
     """Compare the municipalities and regions with a DAWA-shaped registry snapshot (file or URL)."""
     import re
 
-    from plankg.linking import LinkError, read_snapshot, reconcile
-    from plankg.registry_update import write_snapshot
+    from plankg.domain.linking import LinkError, read_snapshot, reconcile
+    from plankg.domain.registry_update import write_snapshot
 
     folder = folder or project.data_dir() / "registry"
     retrieved = retrieved or _today()
@@ -252,8 +253,8 @@ def link_wikidata(
     endpoint: str | None, folder: Path | None, fmt: str, write: bool, checked: str | None, timeout: float
 ) -> None:
     """Check the municipalities' Wikidata links (schema:sameAs) against P1168 at a SPARQL endpoint."""
-    from plankg.linking import WIKIDATA_ENDPOINT, LinkError, check_wikidata, wikidata_items
-    from plankg.registry_update import write_wikidata_check
+    from plankg.domain.linking import WIKIDATA_ENDPOINT, LinkError, check_wikidata, wikidata_items
+    from plankg.domain.registry_update import write_wikidata_check
 
     folder = folder or project.data_dir() / "registry"
     endpoint = endpoint or WIKIDATA_ENDPOINT
@@ -292,9 +293,9 @@ def serve(
     debug: bool,
 ) -> None:
     """Serve the data: SPARQL endpoint, documents, pages."""
-    from plankg.build import InvalidData
-    from plankg.config import load_config
-    from plankg.serving import StoreUnavailable, check_store, prepare
+    from plankg.domain.build import InvalidData
+    from plankg.domain.config import load_config
+    from plankg.domain.serving import StoreUnavailable, check_store, prepare
     from plankg.web.server import run
 
     overrides = {
@@ -331,7 +332,7 @@ def serve(
 
 def _check_sandbox(unsafe: bool) -> None:
     """Refuse to serve when query processes would keep the network, unless the operator said so (loudly)."""
-    from plankg.sandbox import check
+    from plankg.domain.sandbox import check
 
     if unsafe:
         click.echo(
@@ -362,8 +363,8 @@ def _env_path(name: str) -> Path | None:
 @data_option("Query")
 def query(name: str | None, params: tuple[str, ...], fmt: str, paths: tuple[Path, ...]) -> None:
     """Run a named query (queries/NAME.rq) or a query file; with no NAME, list the queries."""
-    from plankg.queries import QueryError, find_query, list_queries
-    from plankg.results import write_results
+    from plankg.domain.results import write_results
+    from plankg.tables.queries import QueryError, find_query, list_queries
 
     if name is None:
         for named in list_queries():
@@ -389,8 +390,8 @@ def _split_param(text: str) -> tuple[str, str]:
 
 
 def _query_store(paths: tuple[Path, ...]):  # type: ignore[no-untyped-def]
-    from plankg.assemble import load_dataset, load_project
-    from plankg.store import load_store
+    from plankg.domain.assemble import load_dataset, load_project
+    from plankg.domain.store import load_store
 
     loaded = load_dataset(paths) if paths else load_project()
     return load_store(loaded.quads)

@@ -10,12 +10,12 @@ import pyoxigraph as ox
 from flask import Flask
 from jinja2 import StrictUndefined
 
-from plankg.config import Config, load_config
-from plankg.evaluate import open_store
-from plankg.executor import QueryPool
-from plankg.queries import internal
-from plankg.serving import description_triples, prepare
-from plankg.store import Prepared
+from plankg.domain.config import Config, load_config
+from plankg.domain.evaluate import open_store
+from plankg.domain.executor import QueryPool
+from plankg.domain.serving import description_triples, prepare
+from plankg.domain.store import Prepared
+from plankg.tables.queries import internal
 from plankg.web.errors import register_error_handlers
 from plankg.web.state import AppState
 
@@ -68,7 +68,7 @@ def create_app(
 
 def _remote(config: Config, prepared: Prepared) -> tuple[Any, Any, int, list[ox.Triple]]:
     """The store, query runner, triple count and description when the data live in a remote engine."""
-    from plankg.remote import DESCRIPTION, Endpoints, RemotePool, RemoteStore
+    from plankg.domain.remote import DESCRIPTION, Endpoints, RemotePool, RemoteStore
 
     store = RemoteStore(Endpoints.from_setting(config.store), prepared.graphs, timeout=config.query_timeout)
     pool = RemotePool(store, config.query_processes * 4, config.result_limit)
@@ -86,7 +86,7 @@ def _follow_published_versions(app_state: AppState, config: Config, every: float
     import threading
     import time
 
-    from plankg.remote import DEFAULT_GRAPH, Endpoints, read_version
+    from plankg.domain.remote import DEFAULT_GRAPH, Endpoints, read_version
 
     endpoints = Endpoints.from_setting(config.store)
 
@@ -96,7 +96,7 @@ def _follow_published_versions(app_state: AppState, config: Config, every: float
             try:
                 live = read_version(endpoints, timeout=5.0)
             except Exception as error:  # the store is away: keep answering (with 503s) and look again
-                logging.getLogger("plankg.remote").warning("cannot read the live version: %s", error)
+                logging.getLogger("plankg.domain.remote").warning("cannot read the live version: %s", error)
                 continue
             if live is None or live.version == app_state.prepared.version:
                 continue
@@ -112,6 +112,6 @@ def _follow_published_versions(app_state: AppState, config: Config, every: float
                 build_dir=config.cache_dir / "remote" / live.version,
             )
             app_state._atlas = None
-            logging.getLogger("plankg.remote").warning("now serving the published version %s", live.version)
+            logging.getLogger("plankg.domain.remote").warning("now serving the published version %s", live.version)
 
     threading.Thread(target=follow, name="plankg-version", daemon=True).start()

@@ -12,9 +12,9 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, send_file, url_for
 
-from plankg import project
-from plankg.formats import HTML, choose_format
-from plankg.vocab import CANONICAL_BASE, PREFIXES
+from plankg.tables import project
+from plankg.tables.formats import HTML, choose_format
+from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
 from plankg.web.state import state
 
 bp = Blueprint("dumps", __name__)
@@ -126,7 +126,7 @@ def _gzipped(path: Path) -> Path:
 @bp.route("/sitemap.xml")
 def sitemap() -> Response:
     """Every document a search engine may want: the dataset, the collections and their members."""
-    from plankg.collections import COLLECTIONS, RDFS_MEMBER, collection_quads
+    from plankg.domain.collections import COLLECTIONS, RDFS_MEMBER, collection_quads
 
     root = state().config.base_uri.rstrip("/")  # the configured base, never the Host header
     base = state().config.base_uri + "id/"

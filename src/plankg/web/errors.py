@@ -12,11 +12,11 @@ import json
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from plankg.evaluate import QueryFailed
-from plankg.executor import Overloaded, QueryTimeout
-from plankg.formats import NotAcceptable
-from plankg.guard import Refused
-from plankg.remote import StoreUnavailable as RemoteUnavailable
+from plankg.domain.evaluate import QueryFailed
+from plankg.domain.executor import Overloaded, QueryTimeout
+from plankg.domain.guard import Refused
+from plankg.domain.remote import StoreUnavailable as RemoteUnavailable
+from plankg.tables.formats import NotAcceptable
 
 
 class ProtocolError(Exception):

@@ -14,11 +14,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.http import http_date
 
-from plankg import geo
-from plankg.collections import collection_csv, collection_name, collection_quads
-from plankg.formats import FAMILIES, GEOJSON, HTML, Format, NotAcceptable, choose_format
-from plankg.resources import Document, describe
-from plankg.vocab import CANONICAL_BASE, PREFIXES
+from plankg.domain import geo
+from plankg.domain.collections import collection_csv, collection_name, collection_quads
+from plankg.domain.resources import Document, describe
+from plankg.tables.formats import FAMILIES, GEOJSON, HTML, Format, NotAcceptable, choose_format
+from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
 from plankg.web.pages import local_href, render_document, ui_language
 from plankg.web.state import state
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
-from plankg.collections import membership_rows
-from plankg.formats import GEOJSON
-from plankg.resources import LABELS, Document
-from plankg.vocab import CANONICAL_BASE, PREFIXES
+from plankg.domain.collections import membership_rows
+from plankg.domain.resources import LABELS, Document
+from plankg.tables.formats import GEOJSON
+from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
 from plankg.web.state import state
 
 bp = Blueprint("pages", __name__)

@@ -66,7 +66,7 @@ class Admission:
 
 def install(app: Flask, rate_limit: str, max_in_flight: int) -> None:
     """Add the headers to every response; shed load above ``max_in_flight``; rate-limit when configured."""
-    from plankg.executor import Overloaded
+    from plankg.domain.executor import Overloaded
 
     admission = Admission(max_in_flight)
     app.extensions["plankg-admission"] = admission

@@ -22,8 +22,8 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.base import Worker
 
-from plankg.config import Config
-from plankg.store import Prepared
+from plankg.domain.config import Config
+from plankg.domain.store import Prepared
 
 LOG = logging.getLogger("gunicorn.error")  # the master's log (standard error)
 
@@ -44,9 +44,9 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         super().__init__()
 
     def reload(self) -> None:
-        from plankg.build import InvalidData
-        from plankg.serving import check_store, prepare
-        from plankg.tables import DataError
+        from plankg.domain.build import InvalidData
+        from plankg.domain.csvfiles import DataError
+        from plankg.domain.serving import check_store, prepare
 
         # Milliseconds: two reloads within one second are still told apart.
         at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

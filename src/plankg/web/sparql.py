@@ -8,9 +8,9 @@ import time
 import pyoxigraph as ox
 from flask import Blueprint, Response, g, render_template, request
 
-from plankg.evaluate import QueryFailed, QueryRequest
-from plankg.formats import HTML, Format, NotAcceptable, choose_format
-from plankg.vocab import PREFIXES
+from plankg.domain.evaluate import QueryFailed, QueryRequest
+from plankg.tables.formats import HTML, Format, NotAcceptable, choose_format
+from plankg.tables.vocab import PREFIXES
 from plankg.web.errors import ProtocolError
 from plankg.web.observability import set_outcome
 from plankg.web.protocol import read_request
@@ -121,7 +121,7 @@ def service_description(format_param: str | None) -> Response:
 
 def _query_page() -> Response:
     """YASGUI on this endpoint, with the named queries as runnable examples (a plain form without JavaScript)."""
-    from plankg.queries import list_queries, runnable_text
+    from plankg.tables.queries import list_queries, runnable_text
     from plankg.web.pages import TEXT, ui_language
 
     lang = ui_language()

@@ -8,9 +8,9 @@ from typing import Any
 import pyoxigraph as ox
 from flask import current_app
 
-from plankg.config import Config
-from plankg.geo import Atlas, load_atlas
-from plankg.store import Prepared
+from plankg.domain.config import Config
+from plankg.domain.geo import Atlas, load_atlas
+from plankg.domain.store import Prepared
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify
 
 from plankg import __version__
-from plankg.evaluate import QueryFailed
+from plankg.domain.evaluate import QueryFailed
 from plankg.web.state import state
 
 bp = Blueprint("system", __name__, url_prefix="/-")

@@ -15,11 +15,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from plankg import project
-from plankg.dataset import Loaded
-from plankg.namespaces import SH, SKOS
-from plankg.rdf import to_rdflib_graph
-from plankg.vocab import PREFIXES, PROFILE
+from plankg.domain.dataset import Loaded
+from plankg.domain.namespaces import SH, SKOS
+from plankg.domain.rdf import to_rdflib_graph
+from plankg.tables import project
+from plankg.tables.vocab import PREFIXES, PROFILE
 
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 

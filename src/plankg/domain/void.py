@@ -13,7 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from plankg import __version__
-from plankg.namespaces import (
+from plankg.domain.namespaces import (
     DATA,
     DCAT,
     DCATAP,
@@ -33,8 +33,8 @@ from plankg.namespaces import (
     XSD,
     source,
 )
-from plankg.queries import internal
-from plankg.vocab import CANONICAL_BASE
+from plankg.tables.queries import internal
+from plankg.tables.vocab import CANONICAL_BASE
 
 BASE = CANONICAL_BASE
 EU = "http://publications.europa.eu/resource/authority/"

@@ -14,9 +14,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from plankg.linking import CC0, CC_BY, LinkError, Record, Report
-from plankg.registry import read_sources, write_registry
-from plankg.tables import DataError
+from plankg.domain.csvfiles import DataError
+from plankg.domain.linking import CC0, CC_BY, LinkError, Record, Report
+from plankg.domain.registry import read_sources, write_registry
 
 
 def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:

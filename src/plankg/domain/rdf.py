@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from plankg.vocab import PREFIXES
+from plankg.tables.vocab import PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Subject = ox.NamedNode | ox.BlankNode

@@ -27,8 +27,8 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from plankg.evaluate import QueryAnswer, QueryFailed, QueryRequest, execute, open_store
-from plankg.sandbox import SandboxUnavailable, deny_network, probe
+from plankg.domain.evaluate import QueryAnswer, QueryFailed, QueryRequest, execute, open_store
+from plankg.domain.sandbox import SandboxUnavailable, deny_network, probe
 
 _PR_SET_PDEATHSIG = 1
 

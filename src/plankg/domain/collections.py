@@ -11,9 +11,9 @@ import io
 
 import pyoxigraph as ox
 
-from plankg.queries import internal
-from plankg.resources import asserted
-from plankg.vocab import PREFIXES
+from plankg.domain.resources import asserted
+from plankg.tables.queries import internal
+from plankg.tables.vocab import PREFIXES
 
 COLLECTIONS = {
     "kommune": (PREFIXES["plankg"] + "Municipality", "Kommuner", "Municipalities"),

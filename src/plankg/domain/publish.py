@@ -15,8 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from plankg.queries import internal
-from plankg.remote import (
+from plankg.domain.remote import (
     BUILT_AT,
     CONTROL,
     DEFAULT_GRAPH,
@@ -35,6 +34,7 @@ from plankg.remote import (
     opener_for,
     read_version,
 )
+from plankg.tables.queries import internal
 
 
 def _quote(text: str) -> str:

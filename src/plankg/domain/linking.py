@@ -22,9 +22,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from plankg.queries import internal
-from plankg.registry import read_municipalities, read_regions
-from plankg.vocab import CANONICAL_BASE
+from plankg.domain.registry import read_municipalities, read_regions
+from plankg.tables.queries import internal
+from plankg.tables.vocab import CANONICAL_BASE
 
 TIMEOUT = 30.0
 WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"

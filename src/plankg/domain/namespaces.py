@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import Namespace, URIRef
 
-from plankg.vocab import CANONICAL_BASE, PREFIXES
+from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
 
 BASE = CANONICAL_BASE
 ID = Namespace(BASE + "id/")

@@ -20,9 +20,9 @@ import pyoxigraph as ox
 from rdflib import BNode
 from rdflib.term import Node
 
-from plankg import project
-from plankg.namespaces import DATA
-from plankg.tables import DataError
+from plankg.domain.csvfiles import DataError
+from plankg.domain.namespaces import DATA
+from plankg.tables import project
 
 #: File extension → pyoxigraph format, for every RDF syntax plankg reads.
 RDF_EXTENSIONS: dict[str, ox.RdfFormat] = {

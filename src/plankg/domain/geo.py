@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import shapely.wkt
 from shapely.geometry import mapping
 
-from plankg.queries import internal
+from plankg.tables.queries import internal
 
 #: How a map decides membership on a day: the rule of ``queries/members-on-date.rq``, stated for clients.
 MEMBERSHIP_RULE = (

@@ -18,13 +18,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from plankg import __version__, project
-from plankg.assemble import load_dataset
-from plankg.dataset import Loaded
-from plankg.rdf import to_jsonld, to_trig
-from plankg.validate import Report, validate
-from plankg.vocab import PREFIXES
-from plankg.void import describe_dataset
+from plankg import __version__
+from plankg.domain.assemble import load_dataset
+from plankg.domain.dataset import Loaded
+from plankg.domain.rdf import to_jsonld, to_trig
+from plankg.domain.validate import Report, validate
+from plankg.domain.void import describe_dataset
+from plankg.tables import project
+from plankg.tables.vocab import PREFIXES
 
 MANIFEST = "manifest.json"
 DUMPS = ("plankg.trig", "plankg.nq", "plankg.ttl", "plankg.jsonld", "context.jsonld", "void.ttl")
@@ -50,7 +51,7 @@ class BuildResult:
 
 def input_files(data: list[Path]) -> list[Path]:
     """Every file a build depends on: ontology, shapes, the data, and plankg's own code."""
-    folders = (project.ontology_dir(), *data, Path(__file__).parent)
+    folders = (project.ontology_dir(), *data, Path(__file__).resolve().parent.parent)  # all of plankg's code
     files = (p for folder in folders for p in (folder.rglob("*") if folder.is_dir() else [folder]) if p.is_file())
     return sorted(p for p in files if "__pycache__" not in p.parts)
 

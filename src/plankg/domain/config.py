@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from plankg.vocab import CANONICAL_BASE
+from plankg.tables.vocab import CANONICAL_BASE
 
 
 def default_cache_dir() -> Path:

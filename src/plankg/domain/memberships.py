@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from plankg.dataset import Loaded
-from plankg.namespaces import DCT, ORG, RDF, ROLLE, TIME, XSD, municipality
-from plankg.namespaces import cooperation as cooperation_iri
-from plankg.queries import internal
-from plankg.rdf import iri, typed
-from plankg.tables import DataError, read_table
-from plankg.vocab import PREFIXES
+from plankg.domain.csvfiles import DataError, read_table
+from plankg.domain.dataset import Loaded
+from plankg.domain.namespaces import DCT, ORG, RDF, ROLLE, TIME, XSD, municipality
+from plankg.domain.namespaces import cooperation as cooperation_iri
+from plankg.domain.rdf import iri, typed
+from plankg.tables.queries import internal
+from plankg.tables.vocab import PREFIXES
 
 TABLE = Path("samarbejder") / "medlemskaber.csv"
 COLUMNS = ("samarbejde", "enhed", "kode", "navn", "fra", "til", "paa_dato", "kilde_url", "note")

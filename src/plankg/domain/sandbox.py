@@ -113,7 +113,7 @@ def check() -> str | None:
     import subprocess
     import sys
 
-    program = "from plankg.sandbox import deny_network, probe\ndeny_network()\nprint(probe() or 'held')"
+    program = "from plankg.domain.sandbox import deny_network, probe\ndeny_network()\nprint(probe() or 'held')"
     try:
         done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=False)
     except (OSError, subprocess.TimeoutExpired) as error:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from plankg.vocab import PREFIXES
+from plankg.tables.vocab import PREFIXES
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # the plankg package
 
 
 def _locate(name: str) -> Path:

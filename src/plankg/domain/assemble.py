@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from plankg import project
-from plankg.dataset import Loaded, load_paths
-from plankg.memberships import load_memberships
-from plankg.namespaces import DEF
-from plankg.rdf import iri
+from plankg.domain.dataset import Loaded, load_paths
+from plankg.domain.memberships import load_memberships
+from plankg.domain.namespaces import DEF
+from plankg.domain.rdf import iri
+from plankg.tables import project
 
 
 def vocabulary_graph(path: Path) -> str:

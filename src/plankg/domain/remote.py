@@ -29,8 +29,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from plankg.queries import inject_values
-from plankg.vocab import PREFIXES
+from plankg.tables.queries import inject_values
+from plankg.tables.vocab import PREFIXES
 
 CONTROL = "urn:plankg:control"
 LIVE = ox.NamedNode("urn:plankg:live")
@@ -179,7 +179,7 @@ class RemoteStore:
         **_: Any,
     ) -> ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]:
         """Evaluate ``text`` at the engine over the live graphs (or the given dataset)."""
-        from plankg.guard import inspect_query
+        from plankg.domain.guard import inspect_query
 
         text = inject_values(text, substitutions or {})
         form = inspect_query(text, frozenset(self.graphs)).form
@@ -284,8 +284,8 @@ class RemotePool:
         self.pids: list[int] = []
 
     def run(self, request: Any, timeout: float, queue_timeout: float, limit: float | None = None) -> Any:
-        from plankg.evaluate import QueryFailed, check_request
-        from plankg.executor import Overloaded, QueryTimeout
+        from plankg.domain.evaluate import QueryFailed, check_request
+        from plankg.domain.executor import Overloaded, QueryTimeout
 
         started = time.monotonic()
         check_request(request)  # the guard is the only line here: the engine is not ours to sandbox
@@ -309,7 +309,7 @@ class RemotePool:
 
     def _answer(self, request: Any, timeout: float) -> Any:
         """Ask the engine, and write its answer with the embedded engine's writers, within the result limit."""
-        from plankg.evaluate import write_answer
+        from plankg.domain.evaluate import write_answer
 
         result = self.store.query(
             request.text, default_graphs=request.default_graphs, named_graphs=request.named_graphs, timeout=timeout

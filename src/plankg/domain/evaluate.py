@@ -16,8 +16,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from plankg.guard import SERVICE_REFUSED, Refused, inspect_query
-from plankg.vocab import PREFIXES
+from plankg.domain.guard import SERVICE_REFUSED, Refused, inspect_query
+from plankg.tables.vocab import PREFIXES
 
 
 class QueryFailed(Exception):

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from plankg import project
-from plankg.vocab import PREFIXES
+from plankg.tables import project
+from plankg.tables.vocab import PREFIXES
 
 _PARAM = re.compile(r"^#\s*param:\s*(?P<name>\w+)\s+(?P<type>\S+)(?:\s*=\s*(?P<default>\S+))?\s*$")
 _FIELD = re.compile(r"^#\s*(?P<key>title|description):\s*(?P<value>.*)$")

@@ -7,9 +7,9 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from plankg.queries import NamedQuery, run_query
-from plankg.sparql_results import Row, Term, write_boolean, write_solutions
-from plankg.vocab import PREFIXES
+from plankg.domain.sparql_results import Row, Term, write_boolean, write_solutions
+from plankg.tables.queries import NamedQuery, run_query
+from plankg.tables.vocab import PREFIXES
 
 
 def write_results(store: ox.Store, query: NamedQuery, values: dict[str, str], fmt: str, out: BinaryIO) -> None:

@@ -18,7 +18,8 @@ from rdflib import URIRef
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from plankg.namespaces import (
+from plankg.domain.csvfiles import DataError, read_table
+from plankg.domain.namespaces import (
     CV,
     DCT,
     GEO,
@@ -37,10 +38,9 @@ from plankg.namespaces import (
     source,
     translation_graph,
 )
-from plankg.rdf import GraphWriter, text, to_trig, typed
-from plankg.tables import DataError, read_table
-from plankg.territories import geometry_literals, touching_pairs
-from plankg.vocab import DATASET as DATASET_IRI
+from plankg.domain.rdf import GraphWriter, text, to_trig, typed
+from plankg.domain.territories import geometry_literals, touching_pairs
+from plankg.tables.vocab import DATASET as DATASET_IRI
 
 DAWA_BASE = "https://api.dataforsyningen.dk"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"

@@ -21,12 +21,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from plankg import project
-from plankg.build import build
-from plankg.config import Config
-from plankg.evaluate import open_store
-from plankg.store import Prepared
-from plankg.vocab import CANONICAL_BASE, rewrite_iri
+from plankg.domain.build import build
+from plankg.domain.config import Config
+from plankg.domain.evaluate import open_store
+from plankg.domain.store import Prepared
+from plankg.tables import project
+from plankg.tables.vocab import CANONICAL_BASE, rewrite_iri
 
 READY = "READY"
 CHECKSUMS = "CHECKSUMS.json"  # SHA-256 of every file of the store, written when it is made
@@ -142,8 +142,8 @@ def check_store(prepared: Prepared) -> None:
 
 def prepare_remote(config: Config) -> Prepared:
     """The live version of the data at a remote store (nothing is built or loaded here)."""
-    from plankg.remote import DEFAULT_GRAPH, Endpoints, RemoteQueryError, read_version
-    from plankg.remote import StoreUnavailable as RemoteUnavailable
+    from plankg.domain.remote import DEFAULT_GRAPH, Endpoints, RemoteQueryError, read_version
+    from plankg.domain.remote import StoreUnavailable as RemoteUnavailable
 
     if config.base_uri != CANONICAL_BASE:
         raise ValueError("--base-uri is not supported with a remote store: publish the data under their own IRIs")

@@ -1,0 +1,1 @@
+"""The domain: the data, their validation and build, the engines behind one Store protocol; no Flask."""
