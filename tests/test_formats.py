@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from plankg.tables.formats import NotAcceptable, choose_format
+from plankg.tables.negotiate import NotAcceptable, choose_format
 
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 CHROME = (
@@ -75,3 +75,37 @@ def test_nothing_acceptable_lists_what_is_offered(extension: str | None, fmt: st
 
 def test_a_zero_quality_excludes_a_format() -> None:
     assert choose_format(None, None, "application/sparql-results+json;q=0, */*", "results").name == "xml"
+
+
+@pytest.mark.parametrize(
+    ("lang", "accept_language", "expected"),
+    [
+        (None, None, "da"),
+        (None, "en-GB,en;q=0.9,da;q=0.5", "en"),
+        (None, "da-DK,da;q=0.9,en;q=0.8", "da"),
+        (None, "sv-SE,sv;q=0.9", "da"),
+        ("en", "da", "en"),
+        ("fr", "en", "en"),
+        (None, "*", "da"),
+    ],
+)
+def test_the_page_language(lang: str | None, accept_language: str | None, expected: str) -> None:
+    from plankg.tables.negotiate import choose_language
+
+    assert choose_language(lang, accept_language) == expected
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, False),
+        ("application/json", True),
+        ("application/sparql-results+json, */*;q=0.1", True),
+        ("text/plain, application/json;q=0.5", False),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", False),
+    ],
+)
+def test_errors_are_json_when_the_client_prefers_it(accept: str | None, expected: bool) -> None:
+    from plankg.tables.negotiate import prefers_json
+
+    assert prefers_json(accept) is expected

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plankg.domain.guard import Inspection, Refused, inspect_query
-from plankg.tables.formats import FAMILIES, NotAcceptable, choose_format
+from plankg.tables.formats import FAMILIES
+from plankg.tables.negotiate import NotAcceptable, choose_format
 
 from .support import LiveServer
 

@@ -13,7 +13,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, send_file, url_for
 
 from plankg.tables import project
-from plankg.tables.formats import HTML, choose_format
+from plankg.tables.formats import HTML
+from plankg.tables.negotiate import choose_format
 from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
 from plankg.web.state import state
 

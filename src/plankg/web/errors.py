@@ -16,7 +16,7 @@ from plankg.domain.evaluate import QueryFailed
 from plankg.domain.executor import Overloaded, QueryTimeout
 from plankg.domain.guard import Refused
 from plankg.domain.remote import StoreUnavailable as RemoteUnavailable
-from plankg.tables.formats import NotAcceptable
+from plankg.tables.negotiate import NotAcceptable, prefers_json
 
 
 class ProtocolError(Exception):
@@ -60,10 +60,7 @@ _PUBLIC_503 = {
 
 def error_response(status: int, title: str, message: str, retry_after: str | None = None) -> Response:
     """An error in JSON when the client prefers JSON, plain text otherwise."""
-    accept = request.accept_mimetypes
-    wants_json = accept.quality("application/json") > accept.quality("text/plain") or accept.quality(
-        "application/sparql-results+json"
-    ) > accept.quality("text/plain")
+    wants_json = prefers_json(request.headers.get("Accept"))
     if wants_json:
         body = json.dumps({"status": status, "error": title, "message": message}, ensure_ascii=False)
         response = Response(body, status=status, content_type="application/json; charset=utf-8")

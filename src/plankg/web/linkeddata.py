@@ -17,7 +17,8 @@ from werkzeug.http import http_date
 from plankg.domain import geo
 from plankg.domain.collections import collection_csv, collection_name, collection_quads
 from plankg.domain.resources import Document, describe
-from plankg.tables.formats import FAMILIES, GEOJSON, HTML, Format, NotAcceptable, choose_format
+from plankg.tables.formats import FAMILIES, GEOJSON, HTML, Format
+from plankg.tables.negotiate import NotAcceptable, choose_format
 from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
 from plankg.web.pages import local_href, render_document, ui_language
 from plankg.web.state import state

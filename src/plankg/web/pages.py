@@ -11,11 +11,11 @@ from flask import Blueprint, Response, render_template, request
 from plankg.domain.collections import membership_rows
 from plankg.domain.resources import LABELS, Document
 from plankg.tables.formats import GEOJSON
+from plankg.tables.negotiate import choose_language
 from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
 from plankg.web.state import state
 
 bp = Blueprint("pages", __name__)
-LANGUAGES = ("da", "en")
 LONG_LITERAL = 400
 SHOWN_OF_LONG = 160
 
@@ -186,11 +186,8 @@ MAP_TEXT = {
 
 
 def ui_language() -> str:
-    """``?lang=`` first, then the browser's Accept-Language; Danish by default."""
-    asked = request.args.get("lang")
-    if asked in LANGUAGES:
-        return asked
-    return request.accept_languages.best_match(LANGUAGES) or "da"
+    """The page language of this request (``negotiate.choose_language``)."""
+    return choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, g, render_template, request
 
 from plankg.domain.evaluate import QueryFailed, QueryRequest
-from plankg.tables.formats import HTML, Format, NotAcceptable, choose_format
+from plankg.tables.formats import HTML, Format
+from plankg.tables.negotiate import NotAcceptable, choose_format
 from plankg.tables.vocab import PREFIXES
 from plankg.web.errors import ProtocolError
 from plankg.web.observability import set_outcome
