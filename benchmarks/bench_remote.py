@@ -30,10 +30,11 @@ from synthetic import generate  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.virtuoso import Virtuoso  # noqa: E402
 
-from plankg.domain.config import CANONICAL_BASE  # noqa: E402
+from plankg.domain.config import load_config  # noqa: E402
 from plankg.domain.publish import publish  # noqa: E402
 from plankg.domain.remote import Endpoints  # noqa: E402
 from plankg.domain.serving import create_store  # noqa: E402
+from plankg.tables.vocab import CANONICAL_BASE  # noqa: E402
 
 DOCUMENTS = {
     "municipality (Turtle)": "/doc/kommune/0621.ttl",
@@ -95,9 +96,7 @@ def bench_size(size: int, folder: Path) -> None:
     try:
         started = time.perf_counter()
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        publish(
-            Endpoints.from_setting(virtuoso.env["PLANKG_STORE"], virtuoso.env), quads, f"synthetic-{size}", stamp, []
-        )
+        publish(Endpoints.from_config(load_config(environ=virtuoso.env)), quads, f"synthetic-{size}", stamp, [])
         remote_load = time.perf_counter() - started
         print(f"make the store: embedded {embedded_load:.1f} s, Virtuoso (plankg publish) {remote_load:.1f} s")
         port = free_port()

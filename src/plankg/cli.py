@@ -134,11 +134,13 @@ def publish(target: str, paths: tuple[Path, ...], rollback: bool, timeout: float
     from plankg.domain.config import _store_setting, load_config
     from plankg.domain.publish import publish as publish_version
     from plankg.domain.publish import rollback as rollback_version
-    from plankg.domain.remote import Endpoints, RemoteQueryError, StoreUnavailable
+    from plankg.domain.remote import Endpoints, RemoteQueryError
     from plankg.domain.serving import data_key
+    from plankg.domain.store import StoreUnavailable
 
     try:
-        endpoints = Endpoints.from_setting(_store_setting(target))
+        config = load_config(environ=dict(os.environ), overrides={"data": list(paths) or None})
+        endpoints = Endpoints.from_config(config, _store_setting(target))
     except ValueError as error:
         fail(str(error))
     try:
@@ -146,7 +148,6 @@ def publish(target: str, paths: tuple[Path, ...], rollback: bool, timeout: float
             live = rollback_version(endpoints, timeout)
             click.echo(f"rolled back: version {live.version} (built {live.built_at}) is live again")
             return
-        config = load_config(environ=dict(os.environ), overrides={"data": list(paths) or None})
         data = list(config.data) or [project.data_dir()]
         result = build(config.cache_dir / "builds" / data_key(data), data)
         version = str(result.manifest["input_hash"])[:12]
@@ -295,7 +296,8 @@ def serve(
     """Serve the data: SPARQL endpoint, documents, pages."""
     from plankg.domain.build import InvalidData
     from plankg.domain.config import load_config
-    from plankg.domain.serving import StoreUnavailable, check_store, prepare
+    from plankg.domain.serving import check_store, prepare
+    from plankg.domain.store import StoreUnavailable
     from plankg.web.server import run
 
     overrides = {
@@ -307,7 +309,7 @@ def serve(
         "debug": debug or None,
     }
     try:
-        config = load_config(config_file or _env_path("PLANKG_CONFIG"), dict(os.environ), overrides)
+        config = load_config(config_file, dict(os.environ), overrides)
         prepared = prepare(config)
         check_store(prepared)
         _check_sandbox(config.unsafe_query_network)
@@ -347,11 +349,6 @@ def _check_sandbox(unsafe: bool) -> None:
             f"query processes cannot be denied the network here ({problem}); the server was not started."
             " Set PLANKG_UNSAFE_QUERY_NETWORK=1 only behind other egress controls"
         )
-
-
-def _env_path(name: str) -> Path | None:
-    value = os.environ.get(name)
-    return Path(value) if value else None
 
 
 @main.command()

@@ -48,11 +48,16 @@ class Config:
     unsafe_query_network: bool = False
     request_timeout: float = 10.0  # seconds a client may take to send its request line, headers and body
     connection_limit: int = 1000  # open connections per server process (slow ones included)
+    # An existing SPARQL engine's update endpoint and credentials (for publishing); never shown.
+    store_update_url: str = ""
+    store_user: str = ""
+    store_password: str = ""
 
     def as_public_dict(self) -> dict[str, Any]:
         """The effective configuration for ``/-/config``, as a public visitor may see it: no file paths."""
-        hidden = {"data", "cache_dir"}
+        hidden = {"data", "cache_dir", "store_user", "store_password"}
         public = {k: v for k, v in asdict(self).items() if k not in hidden}
+        public["store_credentials"] = "set" if self.store_user or self.store_password else "none"
         public["data"] = f"{len(self.data)} path(s) given" if self.data else "the embedded data"
         if self.store.startswith("oxigraph:/"):
             public["store"] = "oxigraph:(a folder)"
@@ -80,6 +85,9 @@ _CONVERTERS: dict[str, Any] = {
     "unsafe_query_network": lambda v: _flag(v),
     "request_timeout": float,
     "connection_limit": int,
+    "store_update_url": str,
+    "store_user": str,
+    "store_password": str,
 }
 
 
@@ -124,8 +132,10 @@ def _apply(config: Config, values: Mapping[str, Any], origin: str) -> Config:
 def load_config(
     file: Path | None = None, environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
 ) -> Config:
-    """Defaults, then the TOML ``file``, then ``PLANKG_*`` variables of ``environ``, then ``overrides``."""
+    """Defaults, then the TOML ``file`` (or ``PLANKG_CONFIG``), then ``PLANKG_*`` of ``environ``, then ``overrides``."""
     config = Config()
+    if file is None and environ is not None and environ.get("PLANKG_CONFIG"):
+        file = Path(environ["PLANKG_CONFIG"])
     if file is not None:
         with file.open("rb") as handle:
             config = _apply(config, tomllib.load(handle).get("plankg", {}), str(file))

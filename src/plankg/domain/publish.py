@@ -29,11 +29,11 @@ from plankg.domain.remote import (
     Endpoints,
     LiveVersion,
     RemoteStore,
-    StoreUnavailable,
     http,
     opener_for,
     read_version,
 )
+from plankg.domain.store import StoreUnavailable
 from plankg.tables.queries import internal
 
 

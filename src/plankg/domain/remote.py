@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import socket
 import threading
 import time
@@ -29,6 +28,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from plankg.domain.config import Config
+from plankg.domain.store import StoreUnavailable
 from plankg.tables.queries import inject_values
 from plankg.tables.vocab import PREFIXES
 
@@ -46,10 +47,6 @@ BUILT_AT = ox.NamedNode(P + "builtAt")
 GRAPHS = ox.NamedNode(P + "graphs")
 
 
-class StoreUnavailable(Exception):
-    """The remote store did not answer (refused, unreachable, or an error of its own)."""
-
-
 class RemoteQueryError(Exception):
     """The remote engine rejected a query; ``syntax`` when it says the query is malformed."""
 
@@ -60,7 +57,7 @@ class RemoteQueryError(Exception):
 
 @dataclass(frozen=True)
 class Endpoints:
-    """Where a remote store answers, and the credentials for writing (from the environment)."""
+    """Where a remote store answers, and the credentials for writing (from the configuration)."""
 
     query: str
     update: str
@@ -68,16 +65,11 @@ class Endpoints:
     password: str = ""
 
     @classmethod
-    def from_setting(cls, setting: str, environ: dict[str, str] | None = None) -> Endpoints:
-        """``sparql:http://host:port/sparql``, and ``PLANKG_STORE_UPDATE_URL``, ``…_USER``, ``…_PASSWORD``."""
-        environ = dict(os.environ) if environ is None else environ
-        query = setting.removeprefix("sparql:")
-        return cls(
-            query=query,
-            update=environ.get("PLANKG_STORE_UPDATE_URL", query),
-            user=environ.get("PLANKG_STORE_USER", ""),
-            password=environ.get("PLANKG_STORE_PASSWORD", ""),
-        )
+    def from_config(cls, config: Config, setting: str | None = None) -> Endpoints:
+        """The engine of ``setting`` (``sparql:http://host:port/sparql``; default: the configured store),
+        with the configured update URL and credentials."""
+        query = (setting or config.store).removeprefix("sparql:")
+        return cls(query, config.store_update_url or query, config.store_user, config.store_password)
 
 
 def opener_for(endpoints: Endpoints) -> urllib.request.OpenerDirector:

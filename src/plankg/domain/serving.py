@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from plankg.domain.build import build
 from plankg.domain.config import Config
 from plankg.domain.evaluate import open_store
-from plankg.domain.store import Prepared
+from plankg.domain.store import Prepared, StoreUnavailable
 from plankg.tables import project
 from plankg.tables.vocab import CANONICAL_BASE, rewrite_iri
 
@@ -95,10 +95,6 @@ def data_key(paths: list[Path]) -> str:
     return hashlib.sha256("\n".join(str(p.resolve()) for p in paths).encode()).hexdigest()[:16]
 
 
-class StoreUnavailable(Exception):
-    """The prepared store cannot be opened."""
-
-
 def _checksums(folder: Path) -> dict[str, str]:
     """SHA-256 of every file the store reads (RocksDB's own log and lock files change, so they are left out)."""
     found = {}
@@ -143,13 +139,12 @@ def check_store(prepared: Prepared) -> None:
 def prepare_remote(config: Config) -> Prepared:
     """The live version of the data at a remote store (nothing is built or loaded here)."""
     from plankg.domain.remote import DEFAULT_GRAPH, Endpoints, RemoteQueryError, read_version
-    from plankg.domain.remote import StoreUnavailable as RemoteUnavailable
 
     if config.base_uri != CANONICAL_BASE:
         raise ValueError("--base-uri is not supported with a remote store: publish the data under their own IRIs")
     try:
-        live = read_version(Endpoints.from_setting(config.store), timeout=config.query_timeout)
-    except (RemoteUnavailable, RemoteQueryError, TimeoutError) as error:
+        live = read_version(Endpoints.from_config(config), timeout=config.query_timeout)
+    except (StoreUnavailable, RemoteQueryError, TimeoutError) as error:
         raise StoreUnavailable(f"cannot read the live version at {config.store}: {error}") from error
     if live is None:
         raise StoreUnavailable(f"nothing is published at {config.store}: run plankg publish --to {config.store}")

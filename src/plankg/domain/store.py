@@ -29,3 +29,7 @@ class Prepared:
     graphs: tuple[str, ...]
     quads: int
     remote: str = ""  # the remote store's setting, when the data are served from one
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be read: a prepared store that will not open, or a remote engine that does not answer."""

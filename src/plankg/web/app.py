@@ -62,7 +62,8 @@ def create_app(
     app.register_blueprint(openapi.bp)
     register_error_handlers(app)
     security.install(app, config.rate_limit, config.max_in_flight)
-    observability.install(app)
+    # server.run sets up prometheus_client's multiprocess mode exactly when it starts several workers
+    observability.install(app, across_workers=config.workers > 1 and not config.debug)
     return app
 
 
@@ -70,7 +71,7 @@ def _remote(config: Config, prepared: Prepared) -> tuple[Any, Any, int, list[ox.
     """The store, query runner, triple count and description when the data live in a remote engine."""
     from plankg.domain.remote import DESCRIPTION, Endpoints, RemotePool, RemoteStore
 
-    store = RemoteStore(Endpoints.from_setting(config.store), prepared.graphs, timeout=config.query_timeout)
+    store = RemoteStore(Endpoints.from_config(config), prepared.graphs, timeout=config.query_timeout)
     pool = RemotePool(store, config.query_processes * 4, config.result_limit)
     count = store.query(internal("union-triples"))
     assert isinstance(count, ox.QuerySolutions)
@@ -88,7 +89,7 @@ def _follow_published_versions(app_state: AppState, config: Config, every: float
 
     from plankg.domain.remote import DEFAULT_GRAPH, Endpoints, read_version
 
-    endpoints = Endpoints.from_setting(config.store)
+    endpoints = Endpoints.from_config(config)
 
     def follow() -> None:
         while True:

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from plankg.domain.evaluate import QueryFailed
 from plankg.domain.executor import Overloaded, QueryTimeout
 from plankg.domain.guard import Refused
-from plankg.domain.remote import StoreUnavailable as RemoteUnavailable
+from plankg.domain.store import StoreUnavailable
 from plankg.tables.negotiate import NotAcceptable, prefers_json
 
 
@@ -101,8 +101,8 @@ def register_error_handlers(app: Flask) -> None:
             return error_response(status, title, _PUBLIC_503.get(error.kind, str(error)), RETRY_AFTER)
         return error_response(status, title, str(error))
 
-    @app.errorhandler(RemoteUnavailable)
-    def store_down(error: RemoteUnavailable) -> Response:
+    @app.errorhandler(StoreUnavailable)
+    def store_down(error: StoreUnavailable) -> Response:
         app.logger.error("remote store unavailable: %s", error)
         _outcome("error")
         return error_response(503, "Store unavailable", _PUBLIC_503["unavailable"], RETRY_AFTER)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import time
 from typing import Any
 
@@ -52,9 +51,10 @@ def _configure_logger() -> None:
         ACCESS.propagate = False
 
 
-def install(app: Flask) -> None:
-    """Log and count every request; serve ``/-/metrics``."""
+def install(app: Flask, across_workers: bool) -> None:
+    """Log and count every request; serve ``/-/metrics`` (summed over gunicorn's workers when ``across_workers``)."""
     _configure_logger()
+    registry = _registry(across_workers)
 
     @app.before_request
     def start() -> None:
@@ -95,12 +95,12 @@ def install(app: Flask) -> None:
         from plankg.web.state import state
 
         WORKERS_KILLED.set(state().pool.killed)
-        return Response(generate_latest(_registry()), content_type=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
 
 
-def _registry() -> Any:
+def _registry(across_workers: bool) -> Any:
     """This process's registry, or the sum over gunicorn's worker processes in multiprocess mode."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if across_workers:
         from prometheus_client import multiprocess
 
         registry = CollectorRegistry()
