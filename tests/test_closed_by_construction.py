@@ -410,16 +410,18 @@ def test_workers_exit_cleanly(tmp_path: Path) -> None:
 
 
 def test_health_says_503_at_once_when_query_processes_cannot_open_the_store(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    app_state = app.extensions["plankg"]
-    healthy_pool = app_state.pool
+    import dataclasses
+
+    healthy = app.extensions["plankg"]
     (tmp_path / "db").mkdir()  # a folder that is no store
-    app_state.pool = QueryPool(tmp_path / "db", 1, 1000)
+    broken_pool = QueryPool(tmp_path / "db", 1, 1000)
+    app.extensions["plankg"] = dataclasses.replace(healthy, pool=broken_pool)
     try:
         started = time.monotonic()
         response = app.test_client().get("/-/health")
         assert response.status_code == 503 and time.monotonic() - started < 5
         assert str(tmp_path) not in response.get_data(as_text=True)
     finally:
-        app_state.pool.close()
-        app_state.pool = healthy_pool
+        broken_pool.close()
+        app.extensions["plankg"] = healthy
     assert app.test_client().get("/-/health").status_code == 200

@@ -12,6 +12,7 @@ import io
 import pyoxigraph as ox
 
 from plankg.domain.resources import asserted
+from plankg.domain.store import ReadStore
 from plankg.tables.queries import internal
 from plankg.tables.vocab import PREFIXES
 
@@ -36,7 +37,7 @@ def collection_name(iri: str, base: str) -> str | None:
     return slug if slug in COLLECTIONS else None
 
 
-def collection_quads(store: ox.Store, iri: str, slug: str) -> list[ox.Quad]:
+def collection_quads(store: ReadStore, iri: str, slug: str) -> list[ox.Quad]:
     """The collection's own triples (default graph) and its members' labels (their graphs)."""
     klass, label_da, label_en = COLLECTIONS[slug]
     node = ox.NamedNode(iri)
@@ -59,7 +60,9 @@ def collection_quads(store: ox.Store, iri: str, slug: str) -> list[ox.Quad]:
     return quads
 
 
-def membership_rows(store: ox.Store, cooperation: str | None = None, member: str | None = None) -> list[dict[str, str]]:
+def membership_rows(
+    store: ReadStore, cooperation: str | None = None, member: str | None = None
+) -> list[dict[str, str]]:
     """Memberships with their dates, of one cooperation or of one municipality."""
     bound: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {}
     if cooperation:
@@ -72,7 +75,7 @@ def membership_rows(store: ox.Store, cooperation: str | None = None, member: str
     return [{n: solution[n].value for n in names if solution[n] is not None} for solution in solutions]
 
 
-def collection_csv(store: ox.Store, slug: str, member: str | None = None) -> bytes:
+def collection_csv(store: ReadStore, slug: str, member: str | None = None) -> bytes:
     """The collection as a CSV table (one row per member; for cooperations, per membership).
 
     With ``member``, only that member's rows: a cooperation's members with their dates.

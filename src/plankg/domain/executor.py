@@ -256,6 +256,11 @@ class QueryPool:
         with self._lock:
             return [w.process.pid for w in self._all if w.process.pid is not None]
 
+    def check(self) -> None:
+        """Raise when the query processes cannot open the store (known at once: they are awaited at start)."""
+        if self.broken:
+            raise QueryFailed("unavailable", self.broken)
+
     def close(self) -> None:
         """Stop every worker."""
         with self._lock:

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 import shapely.wkt
 from shapely.geometry import mapping
 
+from plankg.domain.store import ReadStore
 from plankg.tables.queries import internal
 
 #: How a map decides membership on a day: the rule of ``queries/members-on-date.rq``, stated for clients.
@@ -65,13 +66,13 @@ def _geometry(geojson: str | None, wkt: str | None) -> dict[str, Any] | None:
     return None
 
 
-def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
+def _select(store: ReadStore, query: str) -> ox.QuerySolutions:
     solutions = store.query(query)
     assert isinstance(solutions, ox.QuerySolutions)
     return solutions
 
 
-def load_atlas(store: ox.Store) -> Atlas:
+def load_atlas(store: ReadStore) -> Atlas:
     """Read every territory, neighbourhood and membership from the store (its default graph is the union)."""
     places: dict[str, Place] = {}
     for s in _select(store, internal("places")):

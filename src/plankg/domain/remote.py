@@ -29,8 +29,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from plankg.domain.config import Config
+from plankg.domain.evaluate import QueryAnswer, QueryRequest
 from plankg.domain.store import StoreUnavailable
-from plankg.tables.queries import inject_values
+from plankg.tables.queries import inject_values, internal
 from plankg.tables.vocab import PREFIXES
 
 CONTROL = "urn:plankg:control"
@@ -274,8 +275,17 @@ class RemotePool:
         self.size = concurrency
         self.killed = 0  # remote queries abandoned at the time limit
         self.pids: list[int] = []
+        self.broken: str | None = None  # (the engine's own health is asked by /-/health)
 
-    def run(self, request: Any, timeout: float, queue_timeout: float, limit: float | None = None) -> Any:
+    def over(self, store: RemoteStore) -> RemotePool:
+        """The same slots and counts over another version's graphs (a new data version replaces the pool)."""
+        pool = RemotePool(store, self.size, self.result_limit)
+        pool._slots, pool.killed = self._slots, self.killed
+        return pool
+
+    def run(
+        self, request: QueryRequest, timeout: float, queue_timeout: float, limit: float | None = None
+    ) -> QueryAnswer:
         from plankg.domain.evaluate import QueryFailed, check_request
         from plankg.domain.executor import Overloaded, QueryTimeout
 
@@ -299,7 +309,7 @@ class RemotePool:
         finally:
             self._slots.release()
 
-    def _answer(self, request: Any, timeout: float) -> Any:
+    def _answer(self, request: QueryRequest, timeout: float) -> QueryAnswer:
         """Ask the engine, and write its answer with the embedded engine's writers, within the result limit."""
         from plankg.domain.evaluate import write_answer
 
@@ -312,6 +322,10 @@ class RemotePool:
             result = ox.parse_query_results(xml, format=ox.QueryResultsFormat.XML)
             again = functools.partial(ox.parse_query_results, xml, format=ox.QueryResultsFormat.XML)
         return write_answer(result, request, self.result_limit, again or list)
+
+    def check(self) -> None:
+        """Ask the engine something cheap; a store that is away raises StoreUnavailable (or TimeoutError)."""
+        self.store.query(internal("any-triple"), timeout=5.0)
 
     def close(self) -> None:
         """Nothing to stop: the engine is not ours."""

@@ -6,8 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import pyoxigraph as ox
+
+from plankg.domain.evaluate import QueryAnswer, QueryRequest
 
 
 def load_store(quads: Iterable[ox.Quad]) -> ox.Store:
@@ -33,3 +36,37 @@ class Prepared:
 
 class StoreUnavailable(Exception):
     """The store cannot be read: a prepared store that will not open, or a remote engine that does not answer."""
+
+
+class ReadStore(Protocol):
+    """What documents, pages and maps read (bounded lookups, never a client's SPARQL): the embedded
+    pyoxigraph store, or :class:`~plankg.domain.remote.RemoteStore` over an existing engine."""
+
+    def quads_for_pattern(self, subject: Any, predicate: Any, object: Any, graph_name: Any = None, /) -> Any:
+        """The quads that match; ``None`` matches anything."""
+
+    def query(self, query: str, /, *, use_default_graph_as_union: bool = False, substitutions: Any = None) -> Any:
+        """Evaluate one of plankg's own queries."""
+
+
+class QueryRunner(Protocol):
+    """Runs a client's query within the limits: the embedded pool of killable query processes
+    (:class:`~plankg.domain.executor.QueryPool`) or a remote engine's slots (``RemotePool``)."""
+
+    killed: int
+    broken: str | None
+
+    @property
+    def pids(self) -> list[int]:
+        """The query processes (none for a remote engine)."""
+
+    def run(
+        self, request: QueryRequest, timeout: float, queue_timeout: float, limit: float | None = None
+    ) -> QueryAnswer:
+        """The answer, or QueryFailed / QueryTimeout / Overloaded."""
+
+    def check(self) -> None:
+        """Raise (QueryFailed "unavailable", StoreUnavailable) when queries cannot be answered now."""
+
+    def close(self) -> None:
+        """Stop what runs the queries."""

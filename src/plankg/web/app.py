@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import atexit
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from flask import Flask
@@ -18,6 +18,9 @@ from plankg.domain.store import Prepared
 from plankg.tables.queries import internal
 from plankg.web.errors import register_error_handlers
 from plankg.web.state import AppState
+
+if TYPE_CHECKING:
+    from plankg.domain.remote import RemotePool
 
 
 def create_app(
@@ -35,7 +38,7 @@ def create_app(
     from plankg.web import dumps, linkeddata, observability, openapi, pages, security, sparql, system
 
     if prepared.remote:
-        store, pool, union_triples, description = _remote(config, prepared)
+        app_state = _remote_state(config, prepared)
     else:
         pool = QueryPool(
             prepared.store_path,
@@ -47,12 +50,12 @@ def create_app(
         atexit.register(pool.close)
         store = open_store(str(prepared.store_path))
         union_triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-        description = description_triples(prepared.build_dir, config.base_uri)
-    held = frozenset(prepared.graphs)
-    app.extensions["plankg"] = AppState(config, prepared, pool, held, union_triples, store, description)
+        description = tuple(description_triples(prepared.build_dir, config.base_uri))
+        app_state = AppState(config, prepared, pool, frozenset(prepared.graphs), union_triples, store, description)
+    app.extensions["plankg"] = app_state
     app.extensions["plankg-reload"] = dict(reload_status or {"last_reload_at": None, "last_reload_error": None})
     if prepared.remote:
-        _follow_published_versions(app.extensions["plankg"], config)
+        _follow_published_versions(app, config)
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(dumps.bp)
@@ -67,21 +70,22 @@ def create_app(
     return app
 
 
-def _remote(config: Config, prepared: Prepared) -> tuple[Any, Any, int, list[ox.Triple]]:
-    """The store, query runner, triple count and description when the data live in a remote engine."""
+def _remote_state(config: Config, prepared: Prepared, pool: RemotePool | None = None) -> AppState:
+    """The state for the live version at a remote engine (``pool``: the previous version's, whose slots it keeps)."""
     from plankg.domain.remote import DESCRIPTION, Endpoints, RemotePool, RemoteStore
 
     store = RemoteStore(Endpoints.from_config(config), prepared.graphs, timeout=config.query_timeout)
-    pool = RemotePool(store, config.query_processes * 4, config.result_limit)
+    runner = pool.over(store) if pool else RemotePool(store, config.query_processes * 4, config.result_limit)
     count = store.query(internal("union-triples"))
     assert isinstance(count, ox.QuerySolutions)
     union_triples = int(next(iter(count))["n"].value)
-    described = store.query(internal("all-triples"), default_graphs=(DESCRIPTION,))
-    return store, pool, union_triples, list(described)  # type: ignore[arg-type]
+    description = tuple(store.query(internal("all-triples"), default_graphs=(DESCRIPTION,)))  # type: ignore[arg-type]
+    return AppState(config, prepared, runner, frozenset(prepared.graphs), union_triples, store, description)
 
 
-def _follow_published_versions(app_state: AppState, config: Config, every: float = 5.0) -> None:
-    """A replica serves whatever version is live at the store: look every few seconds, switch when it changes."""
+def _follow_published_versions(app: Flask, config: Config, every: float = 5.0) -> None:
+    """A replica serves whatever version is live at the store: look every few seconds; when it changes, a
+    new state replaces the old one (a request in flight keeps the one it started with)."""
     import dataclasses
     import logging
     import threading
@@ -90,29 +94,29 @@ def _follow_published_versions(app_state: AppState, config: Config, every: float
     from plankg.domain.remote import DEFAULT_GRAPH, Endpoints, read_version
 
     endpoints = Endpoints.from_config(config)
+    log = logging.getLogger("plankg.domain.remote")
 
     def follow() -> None:
         while True:
             time.sleep(every)
+            current: AppState = app.extensions["plankg"]
             try:
                 live = read_version(endpoints, timeout=5.0)
+                if live is None or live.version == current.prepared.version:
+                    continue
+                graphs = tuple(sorted(g for g in live.graphs if g != DEFAULT_GRAPH))
+                prepared = dataclasses.replace(
+                    current.prepared,
+                    version=live.version,
+                    built_at=live.built_at,
+                    graphs=graphs,
+                    quads=sum(live.graphs.values()),
+                    build_dir=config.cache_dir / "remote" / live.version,
+                )
+                app.extensions["plankg"] = _remote_state(config, prepared, current.pool)  # type: ignore[arg-type]
             except Exception as error:  # the store is away: keep answering (with 503s) and look again
-                logging.getLogger("plankg.domain.remote").warning("cannot read the live version: %s", error)
+                log.warning("cannot read the live version: %s", error)
                 continue
-            if live is None or live.version == app_state.prepared.version:
-                continue
-            graphs = tuple(sorted(g for g in live.graphs if g != DEFAULT_GRAPH))
-            app_state.store.graphs = graphs
-            app_state.held_graphs = frozenset(graphs)
-            app_state.prepared = dataclasses.replace(
-                app_state.prepared,
-                version=live.version,
-                built_at=live.built_at,
-                graphs=graphs,
-                quads=sum(live.graphs.values()),
-                build_dir=config.cache_dir / "remote" / live.version,
-            )
-            app_state._atlas = None
-            logging.getLogger("plankg.domain.remote").warning("now serving the published version %s", live.version)
+            log.warning("now serving the published version %s", live.version)
 
     threading.Thread(target=follow, name="plankg-version", daemon=True).start()

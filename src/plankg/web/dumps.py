@@ -6,6 +6,7 @@ import gzip
 import json
 import shutil
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -49,7 +50,7 @@ def dataset() -> Response:
     return response
 
 
-def _dataset_page(triples: list[ox.Triple]) -> str:
+def _dataset_page(triples: Sequence[ox.Triple]) -> str:
     """The downloads page: the dumps, the licence (quotations excepted) and every attribution line."""
     from plankg.web.pages import TEXT, ui_language
 

@@ -1,39 +1,34 @@
-"""What a running app holds: its configuration, the prepared data and the query pool."""
+"""What a running app holds for one data version: frozen, and replaced (never changed) by a new version."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import functools
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 from flask import current_app
 
 from plankg.domain.config import Config
 from plankg.domain.geo import Atlas, load_atlas
-from plankg.domain.store import Prepared
+from plankg.domain.store import Prepared, QueryRunner, ReadStore
 
 
-@dataclass
+@dataclass(frozen=True)
 class AppState:
-    """The state of one app (one per server process)."""
+    """The state of one app for one data version (one per server process)."""
 
     config: Config
     prepared: Prepared
-    pool: Any  # executor.QueryPool, or remote.RemotePool with the same run()
+    pool: QueryRunner  # clients' queries, within the limits
     held_graphs: frozenset[str]
     union_triples: int
-    # read-only, for resource documents (bounded lookups, no user SPARQL): a pyoxigraph Store, or a
-    # remote.RemoteStore with the same read API (quads_for_pattern, query)
-    store: Any
-    description: list[ox.Triple]  # the dataset description, under the configured base
-    _atlas: Atlas | None = field(default=None, repr=False)
+    store: ReadStore  # documents and pages: bounded lookups, never a client's SPARQL
+    description: tuple[ox.Triple, ...]  # the dataset description, under the configured base
 
-    @property
+    @functools.cached_property
     def atlas(self) -> Atlas:
-        """The territories and memberships, read from the store on first use."""
-        if self._atlas is None:
-            self._atlas = load_atlas(self.store)
-        return self._atlas
+        """The territories and memberships, read from the store on first use (once per data version)."""
+        return load_atlas(self.store)
 
 
 def state() -> AppState:

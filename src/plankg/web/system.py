@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify
 
 from plankg import __version__
-from plankg.domain.evaluate import QueryFailed
 from plankg.web.state import state
 
 bp = Blueprint("system", __name__, url_prefix="/-")
@@ -15,11 +14,7 @@ bp = Blueprint("system", __name__, url_prefix="/-")
 def health() -> Response:
     """200 while the server can answer queries."""
     app_state = state()
-    broken = getattr(app_state.pool, "broken", None)
-    if broken:  # the query processes cannot open the store: answer at once, never hang
-        raise QueryFailed("unavailable", broken)
-    if app_state.prepared.remote:
-        app_state.store.query("ASK { ?s ?p ?o }", timeout=5.0)  # a store that is down answers 503 (errors.py)
+    app_state.pool.check()  # a store that cannot be read answers 503 at once (errors.py)
     return jsonify(status="ok", data_version=app_state.prepared.version, query_workers=len(app_state.pool.pids))
 
 
