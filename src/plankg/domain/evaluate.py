@@ -89,10 +89,13 @@ def execute(store: ox.Store, request: QueryRequest, result_limit: int) -> QueryA
         raise QueryFailed("engine", f"the query could not be evaluated: {error}") from error
 
 
-def check_request(request: QueryRequest) -> None:
-    """The guard (unless the query is internal), and a format for the query's form; else :class:`QueryFailed`."""
+def check_request(request: QueryRequest) -> str | None:
+    """The guard (unless the query is internal), and a format for the query's form; else :class:`QueryFailed`.
+
+    Returns the query's form (``SELECT`` …), or None for an internal query, which is not checked.
+    """
     if request.held_graphs is None:
-        return
+        return None
     try:
         form = inspect_query(request.text, request.held_graphs).form
     except Refused as error:
@@ -100,6 +103,7 @@ def check_request(request: QueryRequest) -> None:
     family = "results" if form in ("SELECT", "ASK") else "graph"
     if (request.result_format if family == "results" else request.rdf_media_type) is None:
         raise QueryFailed("not_acceptable", family)
+    return form
 
 
 def write_answer(results: Any, request: QueryRequest, limit: int, again: Callable[[], Any]) -> QueryAnswer:

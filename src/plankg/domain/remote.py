@@ -169,13 +169,17 @@ class RemoteStore:
         default_graphs: tuple[str, ...] | None = None,
         named_graphs: tuple[str, ...] | None = None,
         timeout: float | None = None,
+        form: str | None = None,
         **_: Any,
     ) -> ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]:
-        """Evaluate ``text`` at the engine over the live graphs (or the given dataset)."""
+        """Evaluate ``text`` at the engine over the live graphs (or the given dataset).
+
+        ``form`` is the query's form when the guard has already read it (a client's query is read once).
+        """
         from plankg.domain.guard import inspect_query
 
         text = inject_values(text, substitutions or {})
-        form = inspect_query(text, frozenset(self.graphs)).form
+        form = form or inspect_query(text, frozenset(self.graphs)).form
         if form in ("CONSTRUCT", "DESCRIBE"):
             body = _standard(self._post(text, "application/n-triples", default_graphs, named_graphs, timeout))
             return iter([q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)])
@@ -290,12 +294,12 @@ class RemotePool:
         from plankg.domain.executor import Overloaded, QueryTimeout
 
         started = time.monotonic()
-        check_request(request)  # the guard is the only line here: the engine is not ours to sandbox
+        form = check_request(request)  # the guard is the only line here: the engine is not ours to sandbox
         left = timeout - (time.monotonic() - started)
         if left <= 0 or not self._slots.acquire(timeout=min(queue_timeout, left)):
             raise Overloaded(f"all {self.size} remote query slots stayed busy for {queue_timeout:g} s")
         try:
-            return self._answer(request, timeout - (time.monotonic() - started))
+            return self._answer(request, timeout - (time.monotonic() - started), form)
         except TimeoutError as error:
             self.killed += 1
             raise QueryTimeout(
@@ -309,12 +313,16 @@ class RemotePool:
         finally:
             self._slots.release()
 
-    def _answer(self, request: QueryRequest, timeout: float) -> QueryAnswer:
+    def _answer(self, request: QueryRequest, timeout: float, form: str | None) -> QueryAnswer:
         """Ask the engine, and write its answer with the embedded engine's writers, within the result limit."""
         from plankg.domain.evaluate import write_answer
 
         result = self.store.query(
-            request.text, default_graphs=request.default_graphs, named_graphs=request.named_graphs, timeout=timeout
+            request.text,
+            default_graphs=request.default_graphs,
+            named_graphs=request.named_graphs,
+            timeout=timeout,
+            form=form,
         )
         again = None
         if isinstance(result, ox.QuerySolutions):  # kept as XML, to be read once more for counting

@@ -17,6 +17,8 @@ from plankg.tables import project
 from plankg.tables.formats import HTML
 from plankg.tables.negotiate import choose_format
 from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
+from plankg.web.caching import etag
+from plankg.web.errors import NotHeld
 from plankg.web.state import state
 
 bp = Blueprint("dumps", __name__)
@@ -86,11 +88,7 @@ def _dataset_page(triples: Sequence[ox.Triple]) -> str:
 def dump(extension: str) -> Response:
     """A whole-dataset dump (also gzipped); under another base it is written from the store once."""
     if extension not in DUMPS:
-        return Response(
-            f"404 Not Found\n\nno dump .{extension}; there are: {', '.join(DUMPS)}\n",
-            status=404,
-            content_type="text/plain; charset=utf-8",
-        )
+        raise NotHeld(f"no dump .{extension}; there are: {', '.join(DUMPS)}")
     app_state = state()
     if app_state.prepared.remote:  # written once per version from the remote store, then kept
         path = _rewritten_dump(app_state.prepared.build_dir / "dumps", extension)
@@ -98,8 +96,8 @@ def dump(extension: str) -> Response:
         path = app_state.prepared.build_dir / f"plankg.{extension}"
     else:
         path = _rewritten_dump(app_state.prepared.store_path.parent / "dumps", extension)
-    # The ETag names the data version and the variant, so it is the same on every replica.
-    tag = f"{app_state.prepared.version}-{extension}"
+    # werkzeug's send_file answers the conditional (and Range) requests, with plankg's ETag.
+    tag = etag("dump", extension)
     if request.path.endswith(".gz"):
         gz = _gzipped(path)
         return send_file(gz, mimetype="application/gzip", etag=f"{tag}-gz", conditional=True, max_age=3600)

@@ -7,11 +7,10 @@ variants in ``Link: rel="alternate"``. See https://www.w3.org/TR/cooluris/ and R
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, request, url_for
 from werkzeug.http import http_date
 
 from plankg.domain import geo
@@ -20,6 +19,8 @@ from plankg.domain.resources import Document, describe
 from plankg.tables.formats import FAMILIES, GEOJSON, HTML, Format
 from plankg.tables.negotiate import NotAcceptable, choose_format
 from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
+from plankg.web.caching import etag, not_modified
+from plankg.web.errors import NotHeld
 from plankg.web.pages import local_href, render_document, ui_language
 from plankg.web.state import state
 
@@ -82,13 +83,14 @@ def _collection(iri: str, slug: str, extension: str | None, base: str) -> Respon
     family = "collection" if slug == "samarbejde" else "place-collection"
     chosen = choose_format(extension, request.args.get("format"), request.headers.get("Accept"), family)
     store = state().store
-    etag = _etag(iri, 0, chosen)
+    tag = _etag(iri, 0, chosen)
     links = [
         f'<{base}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in FAMILIES[family] if f is not chosen
     ]
-    headers = _variant_headers(chosen, base, etag, links)
-    if etag in request.if_none_match:
-        return Response(status=304, headers=headers)
+    headers = _variant_headers(chosen, base, tag, links)
+    unchanged = not_modified(tag, headers)
+    if unchanged:
+        return unchanged
     if chosen is GEOJSON:
         body = _geojson(iri)
     elif chosen.extension == "csv":
@@ -132,25 +134,24 @@ def _negotiated(iri: str, extension: str | None, base: str, family: str = "page"
     page = max(0, request.args.get("page", 0, type=int) or 0)
     found = describe(app_state.store, iri, page)
     if found is None:
-        return _not_found(iri, chosen)
-    etag = _etag(iri, page, chosen)
+        raise NotHeld(f"plankg holds nothing about <{iri}>", iri, page=chosen is HTML)
+    tag = _etag(iri, page, chosen)
     links = [
         f'<{base}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in FAMILIES[family] if f is not chosen
     ]
     if found.has_next:
         links.append(f'<{base}?page={page + 1}>; rel="next"')
-    headers = _variant_headers(chosen, base, etag, links)
-    if etag in request.if_none_match:
-        return Response(status=304, headers=headers)
+    headers = _variant_headers(chosen, base, tag, links)
+    unchanged = not_modified(tag, headers)
+    if unchanged:
+        return unchanged
     body = _geojson(iri) if chosen is GEOJSON else _render(found, chosen, base, FAMILIES[family])
     return Response(body, content_type=chosen.content_type, headers=headers)
 
 
 def _etag(iri: str, page: int, chosen: Format) -> str:
-    """The same on every replica serving the same data: data version, document, page, variant (and language)."""
-    lang = ui_language() if chosen is HTML else ""
-    key = f"{state().prepared.version}\n{iri}\n{page}\n{chosen.media_type}\n{lang}"
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
+    """Document, page, variant and (for HTML) the page language."""
+    return etag(iri, str(page), chosen.media_type, ui_language() if chosen is HTML else "")
 
 
 def _built_at() -> datetime:
@@ -167,15 +168,3 @@ def _render(found: Document, chosen: Format, base: str, offered: tuple[Format, .
         return ox.serialize(sorted(found.quads, key=str), format=chosen.rdf, prefixes=PREFIXES) or b""
     triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in found.quads}, key=str)
     return ox.serialize(triples, format=chosen.rdf, prefixes=PREFIXES) or b""
-
-
-def _not_found(iri: str, chosen: Format) -> Response:
-    if chosen is HTML:
-        from plankg.web.pages import TEXT, ui_language
-
-        lang = ui_language()
-        page = render_template("not_found.html", iri=iri, text=TEXT[lang], lang=lang)
-        return Response(page, status=404, content_type=HTML.content_type, headers={"Vary": "Accept, Accept-Language"})
-    return Response(
-        f"404 Not Found\n\nplankg holds nothing about <{iri}>.\n", status=404, content_type="text/plain; charset=utf-8"
-    )

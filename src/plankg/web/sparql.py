@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 
 import pyoxigraph as ox
@@ -12,6 +11,8 @@ from plankg.domain.evaluate import QueryFailed, QueryRequest
 from plankg.tables.formats import HTML, Format
 from plankg.tables.negotiate import NotAcceptable, choose_format
 from plankg.tables.vocab import PREFIXES
+from plankg.web import caching
+from plankg.web.caching import not_modified
 from plankg.web.errors import ProtocolError
 from plankg.web.observability import set_outcome
 from plankg.web.protocol import read_request
@@ -60,9 +61,10 @@ def endpoint() -> Response:
         default_graphs = ()  # protocol dataset with no default graph: it is empty (§2.1.4)
     etag = _etag(protocol.query, default_graphs, named_graphs, results, graph)
     headers = {"Vary": "Accept", "ETag": f'"{etag}"', "Cache-Control": "public, max-age=60"}
-    if request.method == "GET" and etag in request.if_none_match:
+    unchanged = not_modified(etag, headers)
+    if unchanged:
         set_outcome("ok")
-        return Response(status=304, headers=headers)  # the headers of the 200 it stands for (RFC 9110 §15.4.5)
+        return unchanged
     config = app_state.config
     try:
         answer = app_state.pool.run(
@@ -102,10 +104,8 @@ def _acceptable(format_param: str | None, accept: str | None, family: str) -> Fo
 
 
 def _etag(query: str, default: tuple[str, ...] | None, named: tuple[str, ...] | None, *chosen: Format | None) -> str:
-    """Stable across replicas: the data version, the query, its dataset and the variants it may be answered in."""
-    variants = [f.media_type if f else "-" for f in chosen]
-    key = "\n".join([state().prepared.version, query, repr(default), repr(named), *variants])
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    """The query, its dataset and the variants it may be answered in."""
+    return caching.etag(query, repr(default), repr(named), *(f.media_type if f else "-" for f in chosen))
 
 
 def service_description(format_param: str | None) -> Response:
