@@ -118,3 +118,12 @@ def test_the_downloads_page_states_licence_and_attribution(client) -> None:  # t
     assert "Indeholder data fra Klimadatastyrelsen (DAGI via DAWA), hentet 2025-11-17." in words
     assert "Plan09" in words
     assert "Danish right of quotation" in page(client, "/data/plankg?lang=en").words
+
+
+def test_the_catalogue_says_everything_in_both_languages() -> None:
+    from plankg.web.messages import MAP_TEXT, TEXT
+
+    for catalogue in (TEXT, MAP_TEXT):
+        assert set(catalogue) == {"da", "en"}
+        assert catalogue["da"].keys() == catalogue["en"].keys()
+        assert all(value for language in catalogue.values() for value in language.values())

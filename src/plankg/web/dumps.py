@@ -54,7 +54,7 @@ def dataset() -> Response:
 
 def _dataset_page(triples: Sequence[ox.Triple]) -> str:
     """The downloads page: the dumps, the licence (quotations excepted) and every attribution line."""
-    from plankg.web.pages import TEXT, ui_language
+    from plankg.web.messages import TEXT, ui_language
 
     lang = ui_language()
     label = "http://www.w3.org/2000/01/rdf-schema#label"

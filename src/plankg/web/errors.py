@@ -146,7 +146,7 @@ def _not_held(error: NotHeld) -> Response:
     _outcome("refused")
     if not (_wants_page() if error.page is None else error.page):
         return error_response(404, "Not Found", str(error))
-    from plankg.web.pages import TEXT, ui_language
+    from plankg.web.messages import TEXT, ui_language
 
     lang = ui_language()
     page = render_template("not_found.html", iri=error.iri or request.path, text=TEXT[lang], lang=lang)

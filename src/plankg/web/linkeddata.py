@@ -21,7 +21,8 @@ from plankg.tables.negotiate import NotAcceptable, choose_format
 from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
 from plankg.web.caching import etag, not_modified
 from plankg.web.errors import NotHeld
-from plankg.web.pages import local_href, render_document, ui_language
+from plankg.web.messages import ui_language
+from plankg.web.pages import local_href, render_document
 from plankg.web.state import state
 
 bp = Blueprint("linkeddata", __name__)

@@ -123,7 +123,7 @@ def service_description(format_param: str | None) -> Response:
 def _query_page() -> Response:
     """YASGUI on this endpoint, with the named queries as runnable examples (a plain form without JavaScript)."""
     from plankg.tables.queries import list_queries, runnable_text
-    from plankg.web.pages import TEXT, ui_language
+    from plankg.web.messages import TEXT, ui_language
 
     lang = ui_language()
     queries = [

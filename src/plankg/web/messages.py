@@ -1,0 +1,181 @@
+"""The page texts in Danish and English: the one catalogue of what people read on plankg's pages.
+
+Keys are the same in both languages (a test checks it); a page picks its language with
+:func:`ui_language` (``negotiate.choose_language``: ``?lang=`` > Accept-Language > Danish).
+"""
+
+from __future__ import annotations
+
+from flask import request
+
+from plankg.tables.negotiate import choose_language
+
+TEXT = {
+    "da": {
+        "facts": "Oplysninger",
+        "parts": "Dele",
+        "incoming": "Henvisninger hertil",
+        "property": "egenskab",
+        "value": "værdi",
+        "source": "kilde (graf)",
+        "subject": "emne",
+        "formats": "Andre formater",
+        "next": "næste side",
+        "of": "af",
+        "links": "indgående links",
+        "home": "Forside",
+        "cooperations": "Samarbejder",
+        "municipalities": "Kommuner",
+        "regions": "Regioner",
+        "query": "SPARQL-forespørgsler",
+        "download": "Datasæt og download",
+        "language": "English",
+        "memberships": "Medlemskaber",
+        "cooperation": "samarbejde",
+        "member": "medlem",
+        "from": "fra",
+        "to": "til",
+        "seen": "kendt medlem på dagen",
+        "characters": "tegn i alt; hele værdien står i de andre formater",
+        "not_found": "Ikke fundet",
+        "not_found_text": "plankg har intet om",
+        "registry": "Registre og links",
+        "registry_kind": {
+            "code_municipality": "Kommunekode",
+            "code_region": "Regionskode",
+            "dagi": "DAGI-id",
+            "dawa": "DAWA-adresse (historisk: DAWA lukkede i 2026)",
+            "wikidata": "Wikidata",
+        },
+        "registry_source": "kilde",
+        "registry_date": "dato",
+        "map": "Kort",
+        "map_title": "Kort over samarbejder om planstrategien",
+        "map_intro": "Kommunerne farvet efter de samarbejder om planstrategien, de er medlem af på den valgte dato. "
+        "Hold musen over en kommune for navn og samarbejder; klik for at se kommunens side med kilder.",
+        "map_rule": "Et medlemskab gælder fra dets begyndelse (eller, når den ikke kendes, fra en dag, hvor en kilde "
+        "viser det) til dets ophør, sammenlignet med den præcision, kilden angiver datoen med (år, måned eller dag). "
+        "Det er samme regel som forespørgslen members-on-date.",
+        "map_software": "Kortet tegnes med",
+        "map_caption": {
+            "place": "Kommunen (farvet) og dens nabokommuner (grå).",
+            "members": "Samarbejdets medlemmer: farvet, hvis de er medlem i dag; grå, hvis medlemskabet er ophørt "
+            "eller ikke er begyndt.",
+        },
+        "date": "Dato",
+        "today": "I dag",
+        "plan09_day": "2. december 2009 (Plan09-artiklen)",
+        "legend": "Signatur",
+        "no_script": "Kortet kræver JavaScript. Samarbejderne og deres medlemmer findes også som tabeller:",
+        "sparql_title": "plankg SPARQL-endpoint",
+        "sparql_intro": "SPARQL 1.1-forespørgsler over plankg's data; kun læsning.",
+        "sparql_limits": "Grænser: {timeout} s pr. forespørgsel, {rows} rækker eller tripler, "
+        "{size} bytes pr. anmodning.",
+        "sparql_description": "Tjenestebeskrivelse",
+        "sparql_software": "Forespørgselseditoren er",
+        "examples": "Eksempler (klik for at køre)",
+        "run": "Kør",
+        "intro": "plankg udgiver viden om danske kommuners samarbejde om planstrategien som linked open data: "
+        "de 98 kommuner og 5 regioner, samarbejderne, deres medlemmer, bestyrelser og fora — "
+        "hver oplysning med sin kilde.",
+    },
+    "en": {
+        "facts": "Facts",
+        "parts": "Parts",
+        "incoming": "Links here",
+        "property": "property",
+        "value": "value",
+        "source": "source (graph)",
+        "subject": "subject",
+        "formats": "Other formats",
+        "next": "next page",
+        "of": "of",
+        "links": "incoming links",
+        "home": "Home",
+        "cooperations": "Cooperations",
+        "municipalities": "Municipalities",
+        "regions": "Regions",
+        "query": "SPARQL queries",
+        "download": "Dataset and downloads",
+        "language": "Dansk",
+        "memberships": "Memberships",
+        "cooperation": "cooperation",
+        "member": "member",
+        "from": "from",
+        "to": "until",
+        "seen": "known member on",
+        "characters": "characters in all; the whole value is in the other formats",
+        "not_found": "Not found",
+        "not_found_text": "plankg holds nothing about",
+        "registry": "Registries and links",
+        "registry_kind": {
+            "code_municipality": "Municipality code",
+            "code_region": "Region code",
+            "dagi": "DAGI id",
+            "dawa": "DAWA URL (historical: DAWA closed in 2026)",
+            "wikidata": "Wikidata",
+        },
+        "registry_source": "source",
+        "registry_date": "date",
+        "map": "Map",
+        "map_title": "Map of cooperations on the planning strategy",
+        "map_intro": "The municipalities coloured by the cooperations on the planning strategy they are members of on "
+        "the chosen day. Hover over a municipality for its name and cooperations; click to open its page with sources.",
+        "map_rule": "A membership holds from its beginning (or, when that is unknown, from a day a source shows it "
+        "held) until its end, comparing at the precision the source gives the date in (year, month or day). This "
+        "is the rule of the query members-on-date.",
+        "map_software": "The map is drawn with",
+        "map_caption": {
+            "place": "The municipality (coloured) and its neighbours (grey).",
+            "members": "The cooperation's members: coloured when members today; grey when the membership has ended "
+            "or not yet begun.",
+        },
+        "date": "Date",
+        "today": "Today",
+        "plan09_day": "2 December 2009 (the Plan09 article)",
+        "legend": "Legend",
+        "no_script": "The map needs JavaScript. The cooperations and their members are also given as tables:",
+        "sparql_title": "plankg SPARQL endpoint",
+        "sparql_intro": "SPARQL 1.1 queries over plankg's data; read-only.",
+        "sparql_limits": "Limits: {timeout} s per query, {rows} rows or triples, {size} bytes per request.",
+        "sparql_description": "Service description",
+        "sparql_software": "The query editor is",
+        "examples": "Examples (click to run)",
+        "run": "Run",
+        "intro": "plankg publishes what is known about Danish municipalities' cooperation on the planning "
+        "strategy as linked open data: the 98 municipalities and 5 regions, the cooperations, their "
+        "members, boards and fora — each fact with its source.",
+    },
+}
+
+
+#: The texts the map script shows, in each language.
+MAP_TEXT = {
+    "da": {
+        "none": "Intet kendt samarbejde",
+        "several": "Flere samarbejder",
+        "municipalities_on": "kommuner på datoen",
+        "shown_on": "Medlemskaber pr.",
+        "failed": "Kortet kunne ikke hentes:",
+        "neighbour": "nabokommune",
+        "from": "fra",
+        "to": "til",
+        "seen": "kendt medlem",
+    },
+    "en": {
+        "none": "No known cooperation",
+        "several": "Several cooperations",
+        "municipalities_on": "municipalities on the day",
+        "shown_on": "Memberships as of",
+        "failed": "The map could not be loaded:",
+        "neighbour": "neighbouring municipality",
+        "from": "from",
+        "to": "until",
+        "seen": "known member on",
+    },
+}
+
+
+def ui_language() -> str:
+    """The page language of this request (``negotiate.choose_language``)."""
+    return choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
