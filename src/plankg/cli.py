@@ -34,6 +34,14 @@ def data_option(verb: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
     )
 
 
+REGISTRY_DIR = click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of the registry tables (default: the project's data/registry).",
+)
+CONFIG_HELP = "A TOML file with a [plankg] table of settings (also PLANKG_CONFIG)."
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 
 
@@ -101,13 +109,7 @@ def import_() -> None:
 
 
 @import_.command(name="registry")
-@click.option(
-    "--dir",
-    "folder",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Folder of the registry tables (default: the project's data/registry).",
-)
+@REGISTRY_DIR
 def import_registry(folder: Path | None) -> None:
     """Generate registry.trig from the municipality and region tables and the boundaries."""
     from plankg.domain.registry import write_registry
@@ -182,13 +184,6 @@ def link() -> None:
     """
 
 
-REGISTRY_DIR = click.option(
-    "--dir",
-    "folder",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Folder of the registry tables (default: the project's data/registry).",
-)
 REPORT_FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
@@ -276,13 +271,7 @@ def link_wikidata(
     "--base-uri", default=None, help="Base of the served /id/, /graph/ and /data/ IRIs (also PLANKG_BASE_URI)."
 )
 @click.option("--workers", type=int, default=None, help="gunicorn worker processes (default 1).")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="A TOML file with a [plankg] table of settings.",
-)
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help=CONFIG_HELP)
 @click.option("--debug", is_flag=True, help="Flask's development server instead of gunicorn.")
 def serve(
     host: str | None,

@@ -1,10 +1,12 @@
-"""The one table of namespaces and the URI patterns of DESIGN §4."""
+"""The namespaces as rdflib terms, and minting the URIs of ``vocab.URI_PATTERNS`` as rdflib terms."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rdflib import Namespace, URIRef
 
-from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
+from plankg.tables.vocab import CANONICAL_BASE, PREFIXES, URI_PATTERNS, mint
 
 BASE = CANONICAL_BASE
 ID = Namespace(BASE + "id/")
@@ -41,31 +43,18 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 
 
-def municipality(code: str) -> URIRef:
-    """The URI of the municipality with 4-digit code ``code``."""
-    return ID[f"kommune/{code}"]
+def _minter(kind: str) -> Callable[[str], URIRef]:
+    def mint_uri(key: str) -> URIRef:
+        return URIRef(mint(kind, key))
+
+    mint_uri.__doc__ = f"The URI of the {kind.replace('_', ' ')} ``key`` ({URI_PATTERNS[kind]})."
+    return mint_uri
 
 
-def region(code: str) -> URIRef:
-    """The URI of the region with 4-digit code ``code``."""
-    return ID[f"region/{code}"]
-
-
-def cooperation(slug: str) -> URIRef:
-    """The URI of the cooperation ``slug``."""
-    return ID[f"samarbejde/{slug}"]
-
-
-def source(slug: str) -> URIRef:
-    """The URI of the source document or data set ``slug``."""
-    return ID[f"kilde/{slug}"]
-
-
-def register_graph(slug: str) -> URIRef:
-    """The named graph holding the facts derived from registry ``slug``."""
-    return GRAPH[f"register/{slug}"]
-
-
-def translation_graph(slug: str) -> URIRef:
-    """The named graph holding the project's translations of source ``slug``."""
-    return GRAPH[f"oversaettelse/{slug}"]
+#: The URI patterns of ``vocab`` as rdflib terms.
+municipality = _minter("municipality")
+region = _minter("region")
+cooperation = _minter("cooperation")
+source = _minter("source")
+register_graph = _minter("register_graph")
+translation_graph = _minter("translation_graph")

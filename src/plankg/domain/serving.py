@@ -10,6 +10,7 @@ repeat a triple once per graph that asserts it).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -176,18 +177,19 @@ def prepare(config: Config, keep: Path | None = None) -> Prepared:
     digest = str(result.manifest["input_hash"])
     base_key = hashlib.sha256(config.base_uri.encode()).hexdigest()[:12]
     graphs = tuple(rewrite_iri(g, config.base_uri) for g in result.manifest["graphs"])  # type: ignore[attr-defined]
+    prepared = functools.partial(
+        Prepared,
+        build_dir=build_dir,
+        version=digest[:12],
+        built_at=str(result.manifest["built_at"]),
+        loaded_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        graphs=graphs,
+        quads=int(result.manifest["quads"]),  # type: ignore[call-overload]
+    )
     if config.store == "oxigraph:memory":  # every process loads the validated dump into its own memory
         if config.base_uri != CANONICAL_BASE:
             raise ValueError("oxigraph:memory serves the data under their own IRIs: leave --base-uri unset")
-        return Prepared(
-            store_path=build_dir / "plankg.nq",
-            build_dir=build_dir,
-            version=digest[:12],
-            built_at=str(result.manifest["built_at"]),
-            loaded_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            graphs=graphs,
-            quads=int(result.manifest["quads"]),  # type: ignore[call-overload]
-        )
+        return prepared(build_dir / "plankg.nq")
     stores = Path(config.store.removeprefix("oxigraph:")) if config.store.startswith("oxigraph:/") else build_dir
     store_dir = stores / f"store-{digest[:12]}-{base_key}"
     if not (store_dir / READY).exists() or not (store_dir / CHECKSUMS).exists():  # none yet, or made before checksums
@@ -196,12 +198,4 @@ def prepare(config: Config, keep: Path | None = None) -> Prepared:
         in_use = keep is not None and keep.parent == old
         if not old.name.startswith(f"store-{digest[:12]}-") and not in_use:  # data that have changed since
             shutil.rmtree(old, ignore_errors=True)
-    return Prepared(
-        store_path=store_dir / "db",
-        build_dir=build_dir,
-        version=digest[:12],
-        built_at=str(result.manifest["built_at"]),
-        loaded_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        graphs=graphs,
-        quads=int(result.manifest["quads"]),  # type: ignore[call-overload]
-    )
+    return prepared(store_dir / "db")

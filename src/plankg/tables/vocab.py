@@ -43,6 +43,22 @@ PREFIXES: dict[str, str] = {
 }
 
 
+#: The URI patterns of DESIGN §4, under the canonical base; frozen once published.
+URI_PATTERNS = {
+    "municipality": "id/kommune/{}",  # 4-digit kommunekode
+    "region": "id/region/{}",  # 4-digit regionskode, or a slug where no code is published
+    "cooperation": "id/samarbejde/{}",
+    "source": "id/kilde/{}",
+    "register_graph": "graph/register/{}",
+    "translation_graph": "graph/oversaettelse/{}",
+}
+
+
+def mint(kind: str, key: str) -> str:
+    """The canonical URI of the ``kind`` (a key of :data:`URI_PATTERNS`) named ``key``."""
+    return CANONICAL_BASE + URI_PATTERNS[kind].format(key)
+
+
 def rewrite_iri(iri: str, base: str) -> str:
     """The IRI under ``base`` for a canonical ``/id/``, ``/graph/`` or ``/data/`` IRI; others unchanged."""
     if base != CANONICAL_BASE and iri.startswith(CANONICAL_BASE):
