@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from .support import ROOT
+from ..support import ROOT
 
 VENDOR = ROOT / "src" / "plankg" / "web" / "static" / "vendor"
 

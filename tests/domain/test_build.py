@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from plankg.domain.build import DUMPS, InvalidData, build
 from plankg.tables import project
 
-from .support import TEST_DATA, run_cli
+from ..support import TEST_DATA, run_cli
 
 DCAT_AP = ("shapes.ttl", "range.ttl", "shapes_recommended.ttl", "mdr-vocabularies.shape.ttl")
 VOID = "http://rdfs.org/ns/void#"

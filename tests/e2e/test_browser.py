@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from .support import LiveServer, select
+from ..support import LiveServer, select
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium tries to reach Google's services.
@@ -186,7 +186,7 @@ def test_the_query_page_runs_an_example(browser: Browser, live_server: LiveServe
 
 def test_hostile_literals_run_no_script_in_the_browser(browser: Browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Untrusted text on every kind of page, and in the map's tooltips and legend: shown, never run."""
-    from .support import TEST_DATA
+    from ..support import TEST_DATA
 
     hostile = '<script>window.__pwned=1</script>"><img src=x onerror="window.__pwned=2">'
     escaped = hostile.replace('"', '\\"')

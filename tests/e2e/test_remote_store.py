@@ -28,8 +28,8 @@ import shapely.wkt
 
 from plankg.tables.queries import list_queries, runnable_text
 
-from .support import ROOT, LiveServer
-from .virtuoso import Virtuoso
+from ..support import ROOT, LiveServer
+from ..virtuoso import Virtuoso
 
 WKT = "http://www.opengis.net/ont/geosparql#wktLiteral"
 DOCUMENTS = [

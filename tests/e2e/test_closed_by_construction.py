@@ -28,52 +28,7 @@ from plankg.domain.evaluate import QueryFailed, QueryRequest
 from plankg.domain.executor import QueryPool
 from plankg.domain.guard import SERVICE_REFUSED
 
-from .support import LiveServer
-from .test_hostile import processes
-
-SECRET = "plankg-test-secret-7f3a"
-
-
-class Listener:
-    """A fake internal service on 127.0.0.1: answers any HTTP request with a secret, counts connections."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        body = json.dumps(
-            {"head": {"vars": ["s"]}, "results": {"bindings": [{"s": {"type": "literal", "value": SECRET}}]}}
-        ).encode()
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            with conn:
-                conn.settimeout(1)
-                try:
-                    conn.recv(65536)
-                    conn.sendall(
-                        b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
-                        + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
-                        + body
-                    )
-                except OSError:
-                    pass
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
+from ..support import SECRET, Listener, LiveServer, processes
 
 
 @pytest.fixture()

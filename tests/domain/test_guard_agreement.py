@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from plankg.domain.guard import MAX_NESTING, SERVICE_REFUSED, Refused, inspect_query, tokens
 
-from .test_closed_by_construction import Listener
+from ..support import Listener
 
 PREFIXES = "PREFIX x: <http://example.org/x#> PREFIX : <http://example.org/e#>\n"
 FRAGMENTS = [

@@ -17,8 +17,8 @@ import pytest
 
 from plankg.domain.registry import build_registry
 
-from .sparql_server import SparqlServer
-from .support import ROOT, run_cli
+from ..sparql_server import SparqlServer
+from ..support import ROOT, run_cli
 
 DAWA = ROOT / "tests" / "data" / "dawa"
 REGISTRY = ROOT / "data" / "registry"

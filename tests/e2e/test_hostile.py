@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .support import LiveServer
+from ..support import LiveServer, processes
 
 TIMEOUT = 3.0
 MEMORY_MB = 512
@@ -51,22 +51,6 @@ HOSTILE: dict[str, tuple[str, set[int]]] = {
     ),
     "1 MB query": ("SELECT * { ?s ?p ?o } LIMIT 1 #" + "x" * (1024 * 1024), {413}),
 }
-
-
-def processes(root: int) -> list[int]:
-    """``root`` and all its descendants."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, frontier = [root], [root]
-    while frontier:
-        frontier = [c for p in frontier for c in children.get(p, [])]
-        found += frontier
-    return found
 
 
 def pss_mb(root: int) -> float:

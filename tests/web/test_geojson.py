@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import shapely.geometry
 import shapely.wkt
 
-from .support import select
+from ..support import select
 
 BASE = "https://w3id.org/plankg/"
 GEO = "application/geo+json"

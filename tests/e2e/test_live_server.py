@@ -17,7 +17,7 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, JSONLD, TSV, TURTLE, XML, SPARQLWrapper
 
-from .support import ROOT, TEST_DATA, LiveServer
+from ..support import ROOT, TEST_DATA, LiveServer
 
 MEMBERS = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?name WHERE { <https://w3id.org/plankg/id/samarbejde/vestegnssamarbejdet> org:hasMember ?m .

@@ -12,7 +12,7 @@ from plankg.domain.build import validate_paths
 from plankg.domain.csvfiles import DataError
 from plankg.domain.validate import validate
 
-from .support import TEST_DATA, run_cli
+from ..support import TEST_DATA, run_cli
 
 INVALID = sorted((TEST_DATA / "invalid").glob("*.ttl"))
 

@@ -229,7 +229,7 @@ def test_the_jsonld_document_expands_with_pyld(client) -> None:  # type: ignore[
 def test_hostile_literals_are_shown_as_text(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from plankg.web.app import create_app
 
-    from .support import TEST_DATA
+    from ..support import TEST_DATA
 
     hostile = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
     data = tmp_path / "hostile.ttl"

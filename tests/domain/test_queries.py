@@ -19,7 +19,7 @@ from plankg.domain.store import load_store
 from plankg.tables import project
 from plankg.tables.queries import QueryError, find_query, list_queries, run_query
 
-from .support import TEST_DATA, run_cli
+from ..support import TEST_DATA, run_cli
 
 # Whitespace folded: the captured page has non-breaking spaces where the data quote plain ones.
 ARTICLE = " ".join(next(project.data_dir().glob("kilder/plan09-*.txt")).read_text("utf-8").split())

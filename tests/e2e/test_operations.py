@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .support import ROOT, TEST_DATA, LiveServer
+from ..support import ROOT, TEST_DATA, LiveServer
 
 ALT_LABELS = "SELECT ?label WHERE { ?s <http://www.w3.org/2004/02/skos/core#altLabel> ?label }"
 

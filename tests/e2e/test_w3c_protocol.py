@@ -18,7 +18,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace
 from rdflib.collection import Collection
 
-from .support import TEST_DATA, LiveServer
+from ..support import TEST_DATA, LiveServer
 
 W3C = TEST_DATA / "w3c"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -14,7 +14,7 @@ from plankg.domain.guard import Inspection, Refused, inspect_query
 from plankg.tables.formats import FAMILIES
 from plankg.tables.negotiate import NotAcceptable, choose_format
 
-from .support import LiveServer
+from ..support import LiveServer
 
 
 @pytest.fixture(scope="module")

@@ -66,7 +66,7 @@ def test_every_link_stays_on_the_server(client) -> None:  # type: ignore[no-unty
 
 
 def test_a_municipality_page_shows_its_registry_identifiers_with_their_sources(client, store) -> None:  # type: ignore[no-untyped-def]
-    from .support import select
+    from ..support import select
 
     row = select(
         store,
@@ -96,7 +96,7 @@ def test_html_answers_vary_by_language(client) -> None:  # type: ignore[no-untyp
 
 
 def test_a_cooperation_page_lists_its_members_with_dates(client) -> None:  # type: ignore[no-untyped-def]
-    from .test_queries import TREKANT_2009
+    from ..domain.test_queries import TREKANT_2009
 
     html = client.get("/doc/samarbejde/trekantomraadet").data.decode("utf-8")
     table = html.split('<table class="memberships">', 1)[1].split("</table>", 1)[0]

@@ -13,7 +13,7 @@ from plankg.domain.csvfiles import DataError
 from plankg.domain.memberships import TABLE
 from plankg.tables import project
 
-from .support import select
+from ..support import select
 
 PREFIXES = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX time: <http://www.w3.org/2006/time#>
 PREFIX dct: <http://purl.org/dc/terms/> """

@@ -14,7 +14,7 @@ from plankg.domain.dataset import read_file
 from plankg.domain.registry import build_registry, registry_file, write_registry
 from plankg.tables import project
 
-from .support import select
+from ..support import select
 
 REGISTRY = project.data_dir() / "registry"
 PREFIXES = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -154,7 +154,7 @@ def test_the_import_command_writes_the_registry_from_a_copy_of_the_tables(tmp_pa
     copy = tmp_path / "registry"
     shutil.copytree(REGISTRY, copy)
     (copy / "registry.trig").unlink()
-    from .support import run_cli
+    from ..support import run_cli
 
     result = run_cli("import", "registry", "--dir", str(copy))
     assert result.returncode == 0, result.stderr

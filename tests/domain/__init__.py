@@ -1,0 +1,1 @@
+"""Tests of the domain: data, validation, build, registry, links, queries, the guard."""

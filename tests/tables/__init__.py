@@ -1,0 +1,1 @@
+"""Tests of the bottom layer: formats and negotiation."""
