@@ -109,3 +109,14 @@ def test_errors_are_json_when_the_client_prefers_it(accept: str | None, expected
     from plankg.tables.negotiate import prefers_json
 
     assert prefers_json(accept) is expected
+
+
+def test_a_format_sent_to_a_query_process_is_the_table_s_own_object() -> None:
+    """Query processes get formats as objects of the one table, never as strings to parse again."""
+    import pickle
+
+    from plankg.tables.formats import FAMILIES
+
+    for offered in FAMILIES.values():
+        for fmt in offered:
+            assert pickle.loads(pickle.dumps(fmt)) is fmt

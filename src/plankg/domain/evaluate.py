@@ -17,6 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from plankg.domain.guard import SERVICE_REFUSED, Refused, inspect_query
+from plankg.tables.formats import RDF_FORMATS, RESULT_FORMATS, Format
 from plankg.tables.vocab import PREFIXES
 
 
@@ -37,8 +38,8 @@ class QueryRequest:
     """
 
     text: str
-    result_format: str | None = "json"
-    rdf_media_type: str | None = "text/turtle"
+    results: Format | None = RESULT_FORMATS[0]  # SPARQL JSON
+    graph: Format | None = RDF_FORMATS[0]  # Turtle
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     base_iri: str | None = None
@@ -101,7 +102,7 @@ def check_request(request: QueryRequest) -> str | None:
     except Refused as error:
         raise QueryFailed("refused", str(error)) from error
     family = "results" if form in ("SELECT", "ASK") else "graph"
-    if (request.result_format if family == "results" else request.rdf_media_type) is None:
+    if (request.results if family == "results" else request.graph) is None:
         raise QueryFailed("not_acceptable", family)
     return form
 
@@ -112,23 +113,23 @@ def write_answer(results: Any, request: QueryRequest, limit: int, again: Callabl
     ``again`` gives the solutions once more, for counting (see :func:`_solutions`).
     """
     if isinstance(results, ox.QueryBoolean):
-        return QueryAnswer(_boolean(bool(results), request.result_format or "json"), 1, "boolean")
+        return QueryAnswer(_boolean(bool(results), request.results or RESULT_FORMATS[0]), 1, "boolean")
     if isinstance(results, ox.QuerySolutions):
-        return _solutions(request, results, limit, again)
+        return _solutions(request.results or RESULT_FORMATS[0], results, limit, again)
     triples = _bounded(iter(results), limit)
-    media_type = request.rdf_media_type or "text/turtle"
-    body = ox.serialize(triples, format=ox.RdfFormat.from_media_type(media_type), prefixes=PREFIXES) or b""
-    _xml_safe(body, media_type == "application/rdf+xml")
+    graph = request.graph or RDF_FORMATS[0]
+    body = ox.serialize(triples, format=graph.rdf, prefixes=PREFIXES) or b""
+    _xml_safe(body, graph.is_xml)
     return QueryAnswer(body, len(triples), "graph")
 
 
 @functools.cache
-def _boolean(value: bool, fmt: str) -> bytes:
+def _boolean(value: bool, fmt: Format) -> bytes:
     """An ASK answer, written by the engine's own writer (one writer for every answer)."""
     empty = ox.Store()
     answer = empty.query("ASK {}" if value else "ASK { FILTER(false) }")
     assert isinstance(answer, ox.QueryBoolean)
-    return answer.serialize(format=_NATIVE[fmt][0]) or b""
+    return answer.serialize(format=fmt.results) or b""
 
 
 def _xml_safe(body: bytes, is_xml: bool) -> None:
@@ -141,27 +142,16 @@ def _xml_safe(body: bytes, is_xml: bool) -> None:
         )
 
 
-#: pyoxigraph's own writers, and the fewest bytes one result row takes in each format.
-_NATIVE = {
-    "json": (ox.QueryResultsFormat.JSON, 3),  # {},
-    "xml": (ox.QueryResultsFormat.XML, 17),  # <result></result>
-    "csv": (ox.QueryResultsFormat.CSV, 2),  # \r\n
-    "tsv": (ox.QueryResultsFormat.TSV, 1),  # \n
-}
-
-
-def _solutions(request: QueryRequest, results: ox.QuerySolutions, limit: int, again: Callable[[], Any]) -> QueryAnswer:
+def _solutions(fmt: Format, results: ox.QuerySolutions, limit: int, again: Callable[[], Any]) -> QueryAnswer:
     """SELECT results, always written by pyoxigraph; rows counted when the answer could be over the limit.
 
     An answer shorter than ``limit`` times the smallest possible row cannot hold more than ``limit``
     rows, so it is sent as written. A longer one is read again only to count its rows (up to
     ``limit``): past it, nothing is sent; within it, the first body is sent as the engine wrote it.
     """
-    fmt = request.result_format or "json"
-    native, smallest_row = _NATIVE[fmt]
-    body = results.serialize(format=native) or b""
-    _xml_safe(body, fmt == "xml")
-    if len(body) < smallest_row * limit:
+    body = results.serialize(format=fmt.results) or b""
+    _xml_safe(body, fmt.is_xml)
+    if len(body) < fmt.smallest_row * limit:
         return QueryAnswer(body, -1, "solutions")
     return QueryAnswer(body, len(_bounded(iter(again()), limit)), "solutions")
 

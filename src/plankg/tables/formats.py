@@ -6,6 +6,7 @@ Choosing among them is ``negotiate``'s.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -22,6 +23,17 @@ class Format:
     results: ox.QueryResultsFormat | None = None
     datasets: bool = False
 
+    smallest_row: int = 0  # for SPARQL results: the fewest bytes one row takes (to know when to count rows)
+
+    def __reduce__(self) -> tuple[Any, tuple[str, str]]:
+        """Sent to a query process by name; the process takes the same object from its own table."""
+        return (format_named, (self.name, self.media_type))
+
+    @property
+    def is_xml(self) -> bool:
+        """True for XML formats, whose answers must hold only characters XML 1.0 allows."""
+        return self.media_type.endswith(("/xml", "+xml"))
+
     @property
     def content_type(self) -> str:
         """The Content-Type header value (text types say their charset)."""
@@ -31,16 +43,24 @@ class Format:
 
 #: SPARQL SELECT/ASK result formats (SPARQL 1.1 Query Results JSON, XML, CSV/TSV).
 RESULT_FORMATS = (
-    Format("json", "srj", "application/sparql-results+json", ("application/json",), results=ox.QueryResultsFormat.JSON),
+    Format(
+        "json",
+        "srj",
+        "application/sparql-results+json",
+        ("application/json",),
+        results=ox.QueryResultsFormat.JSON,
+        smallest_row=3,  # {},
+    ),
     Format(
         "xml",
         "srx",
         "application/sparql-results+xml",
         ("application/xml", "text/xml"),
         results=ox.QueryResultsFormat.XML,
+        smallest_row=17,  # <result></result>
     ),
-    Format("csv", "csv", "text/csv", (), results=ox.QueryResultsFormat.CSV),
-    Format("tsv", "tsv", "text/tab-separated-values", (), results=ox.QueryResultsFormat.TSV),
+    Format("csv", "csv", "text/csv", (), results=ox.QueryResultsFormat.CSV, smallest_row=2),  # \r\n
+    Format("tsv", "tsv", "text/tab-separated-values", (), results=ox.QueryResultsFormat.TSV, smallest_row=1),  # \n
 )
 
 #: RDF formats; ``datasets`` marks those that keep named graphs.
@@ -69,3 +89,11 @@ FAMILIES: dict[str, tuple[Format, ...]] = {
     "place-collection": (HTML, *RDF_FORMATS, TABLE, GEOJSON),
     "results-page": (*RESULT_FORMATS, HTML),
 }
+
+
+def format_named(name: str, media_type: str) -> Format:
+    """The one object of the table with this name and media type."""
+    for candidate in (*RESULT_FORMATS, *RDF_FORMATS, HTML, GEOJSON, TABLE):
+        if (candidate.name, candidate.media_type) == (name, media_type):
+            return candidate
+    raise KeyError(f"no format {name} ({media_type})")

@@ -70,8 +70,8 @@ def endpoint() -> Response:
         answer = app_state.pool.run(
             QueryRequest(
                 text=protocol.query,
-                result_format=results.name if results else None,
-                rdf_media_type=graph.media_type if graph else None,
+                results=results,
+                graph=graph,
                 default_graphs=default_graphs,
                 named_graphs=named_graphs,
                 base_iri=config.base_uri + "sparql",  # the configured base, never the Host header
