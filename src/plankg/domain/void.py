@@ -187,6 +187,12 @@ def _dataset(g: Graph, store: ox.Store) -> None:
     g.add((d, VOID.exampleResource, ID["kommune/0621"]))
     g.add((d, VOID.exampleResource, ID["samarbejde/trekantomraadet"]))
     g.add((d, VOID.dataDump, DATA["plankg.trig"]))
+    _statistics(g, store)
+
+
+def _statistics(g: Graph, store: ox.Store) -> None:
+    """VoID's vocabularies, counts and class partitions, counted in the store."""
+    d = DATASET
     for vocabulary in (
         "http://www.w3.org/ns/org#",
         "http://data.europa.eu/m8g/",
