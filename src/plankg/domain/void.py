@@ -33,6 +33,7 @@ from plankg.domain.namespaces import (
     XSD,
     source,
 )
+from plankg.tables.formats import RDF_FORMATS
 from plankg.tables.queries import internal
 from plankg.tables.vocab import CANONICAL_BASE
 
@@ -47,12 +48,12 @@ PUBLISHER = ID["organisation/plankg"]
 WIKIDATA = URIRef("http://www.wikidata.org/")
 DAWA = URIRef("https://api.dataforsyningen.dk/")
 
-#: file name → (title, IANA media type, EU file type)
+#: file name → (title, EU file type); the media type is the format table's
 DISTRIBUTIONS = {
-    "plankg.trig": ("TriG", "application/trig", "RDF_TRIG"),
-    "plankg.nq": ("N-Quads", "application/n-quads", "RDF_N_QUADS"),
-    "plankg.ttl": ("Turtle", "text/turtle", "RDF_TURTLE"),
-    "plankg.jsonld": ("JSON-LD", "application/ld+json", "JSON_LD"),
+    "plankg.trig": ("TriG", "RDF_TRIG"),
+    "plankg.nq": ("N-Quads", "RDF_N_QUADS"),
+    "plankg.ttl": ("Turtle", "RDF_TURTLE"),
+    "plankg.jsonld": ("JSON-LD", "JSON_LD"),
 }
 
 RIGHTS_DA = (
@@ -225,7 +226,8 @@ def _contact(g: Graph) -> BNode:
 
 
 def _distribution(g: Graph, name: str, size: int) -> None:
-    title, media_type, file_type = DISTRIBUTIONS[name]
+    title, file_type = DISTRIBUTIONS[name]
+    media_type = next(f.media_type for f in RDF_FORMATS if name.endswith("." + f.extension))
     dist = DATA[name]
     g.add((DATASET, DCAT.distribution, dist))
     g.add((dist, RDF.type, DCAT.Distribution))
@@ -311,7 +313,7 @@ def _authority_codes(g: Graph) -> None:
         "country": ("DNK",),
         "data-theme": ("GOVE", "REGI"),
         "planned-availability": ("STABLE",),
-        "file-type": tuple(t for _, _, t in DISTRIBUTIONS.values()),
+        "file-type": tuple(t for _, t in DISTRIBUTIONS.values()),
     }
     for table, codes in schemes.items():
         scheme = URIRef(EU + table)

@@ -126,7 +126,7 @@ def _gzipped(path: Path) -> Path:
 @bp.route("/sitemap.xml")
 def sitemap() -> Response:
     """Every document a search engine may want: the dataset, the collections and their members."""
-    from plankg.domain.collections import COLLECTIONS, RDFS_MEMBER, collection_quads
+    from plankg.domain.containers import COLLECTIONS, RDFS_MEMBER, collection_quads
 
     root = state().config.base_uri.rstrip("/")  # the configured base, never the Host header
     base = state().config.base_uri + "id/"

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, request, url_for
 from werkzeug.http import http_date
 
 from plankg.domain import geo
-from plankg.domain.collections import collection_csv, collection_name, collection_quads
+from plankg.domain.containers import collection_csv, collection_name, collection_quads
 from plankg.domain.resources import Document, describe
 from plankg.tables.formats import FAMILIES, GEOJSON, HTML, Format
 from plankg.tables.negotiate import NotAcceptable, choose_format

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template
 
-from plankg.domain.collections import membership_rows
+from plankg.domain.containers import membership_rows
 from plankg.domain.resources import LABELS, Document
 from plankg.tables.formats import GEOJSON
 from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
