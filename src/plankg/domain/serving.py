@@ -69,7 +69,9 @@ def create_store(dump: Path, target: Path, base: str) -> None:
         store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
         store.flush()
         store.optimize()
+        written = len(store)
         del store
+        _read_back(staging / "db", written)
         (staging / CHECKSUMS).write_text(json.dumps(_checksums(staging / "db"), indent=1, sort_keys=True), "utf-8")
         (staging / READY).write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "utf-8")
         if target.exists():
@@ -77,6 +79,16 @@ def create_store(dump: Path, target: Path, base: str) -> None:
         staging.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _read_back(folder: Path, written: int) -> None:
+    """Open the new store read-only and count every quad again (RocksDB checks each block it reads)."""
+    try:
+        held = len(ox.Store.read_only(str(folder)))
+    except (OSError, RuntimeError, ValueError) as error:
+        raise StoreUnavailable(f"the new store cannot be read back: {error}") from error
+    if held != written:
+        raise StoreUnavailable(f"the new store reads back {held} quads, {written} were written")
 
 
 def description_triples(build_dir: Path, base: str) -> list[ox.Triple]:
