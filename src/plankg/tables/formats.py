@@ -77,6 +77,8 @@ HTML = Format("html", "html", "text/html", ("application/xhtml+xml",))
 #: GeoJSON (RFC 7946) of territories: offered for places, cooperations and the place collections.
 GEOJSON = Format("geojson", "geojson", "application/geo+json", ("application/vnd.geo+json",))
 TABLE = Format("table", "csv", "text/csv", ())
+#: Plain JSON (search hits, reconciliation).
+JSON = Format("json", "json", "application/json", ())
 
 #: What each kind of answer can be given as, in order of preference when the client does not say.
 FAMILIES: dict[str, tuple[Format, ...]] = {
@@ -88,12 +90,13 @@ FAMILIES: dict[str, tuple[Format, ...]] = {
     "collection": (HTML, *RDF_FORMATS, TABLE),
     "place-collection": (HTML, *RDF_FORMATS, TABLE, GEOJSON),
     "results-page": (*RESULT_FORMATS, HTML),
+    "search": (HTML, JSON),
 }
 
 
 def format_named(name: str, media_type: str) -> Format:
     """The one object of the table with this name and media type."""
-    for candidate in (*RESULT_FORMATS, *RDF_FORMATS, HTML, GEOJSON, TABLE):
+    for candidate in (*RESULT_FORMATS, *RDF_FORMATS, HTML, GEOJSON, TABLE, JSON):
         if (candidate.name, candidate.media_type) == (name, media_type):
             return candidate
     raise KeyError(f"no format {name} ({media_type})")

@@ -10,6 +10,7 @@ from flask import current_app
 
 from plankg.domain.config import Config
 from plankg.domain.geo import Atlas, load_atlas
+from plankg.domain.search import SearchIndex, build_index
 from plankg.domain.store import Prepared, QueryRunner, ReadStore
 
 
@@ -24,6 +25,11 @@ class AppState:
     union_triples: int
     store: ReadStore  # documents and pages: bounded lookups, never a client's SPARQL
     description: tuple[ox.Triple, ...]  # the dataset description, under the configured base
+
+    @functools.cached_property
+    def search(self) -> SearchIndex:
+        """Everything with a name, indexed once per data version."""
+        return build_index(self.store)
 
     @functools.cached_property
     def atlas(self) -> Atlas:
