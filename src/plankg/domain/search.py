@@ -1,7 +1,7 @@
 """Finding things by what people call them: one index, built once per data version, asked in milliseconds.
 
-Names are folded the ways Danes write them: case; æ/ø/å as ae/oe/aa and as a/o/a ("Kobenhavn",
-"Brondby", "Arhus"); accents; hyphens and spaces ("Høje Taastrup"); a trailing "Kommune" or
+Names are folded the ways Danes write them: case; æ/ø/å as ae/oe/aa and as a/o/a, and aa as a
+("Kobenhavn", "Brondby", "Arhus"); accents; hyphens and spaces ("Høje Taastrup"); a trailing "Kommune" or
 "Regionskommune" and a leading "Region". Codes match with or without leading zeros ("0621",
 "621"), as do DAGI ids and Wikidata items. A hit is ranked exact > prefix > a typo or two (a
 banded edit distance) > a long common beginning, and ties go to municipalities, then regions,
@@ -34,7 +34,7 @@ class Entry:
     kind: str
     names: dict[str, str] = field(default_factory=dict)  # language → preferred name
     alternatives: list[str] = field(default_factory=list)
-    identifiers: list[str] = field(default_factory=list)
+    identifiers: dict[str, str] = field(default_factory=dict)  # "code", "dagi", "wikidata" → value
     keys: set[str] = field(default_factory=set)
 
     def name(self, lang: str = "da") -> str:
@@ -55,7 +55,8 @@ def fold(text: str, loose: bool = False) -> str:
     """``text`` as the index keeps it: lower case, Danish letters spelled out, no accents, spaces or hyphens."""
     lowered = text.lower().translate(_LOOSE if loose else _LETTERS)
     plain = "".join(c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c))
-    return re.sub(r"[\W_]+", "", plain)
+    folded = re.sub(r"[\W_]+", "", plain)
+    return folded.replace("aa", "a") if loose else folded  # "Aarhus" is also written "Århus", "Arhus"
 
 
 def keys_of(text: str) -> set[str]:
@@ -81,7 +82,7 @@ class SearchIndex:
         self._keys: list[tuple[str, Entry]] = [(k, e) for e in self.entries.values() for k in sorted(e.keys)]
         self._ids: dict[str, list[Entry]] = {}
         for entry in self.entries.values():
-            for identifier in entry.identifiers:
+            for identifier in entry.identifiers.values():
                 for key in identifier_keys(identifier):
                     self._ids.setdefault(key, []).append(entry)
 
@@ -152,8 +153,8 @@ def build_index(store: ReadStore) -> SearchIndex:
             elif label.value not in entry.alternatives:
                 entry.alternatives.append(label.value)
             entry.keys |= keys_of(label.value)
-        if identifier is not None and identifier.value not in entry.identifiers:
-            entry.identifiers.append(identifier.value)
+        if identifier is not None:
+            entry.identifiers.setdefault(row["identifier_kind"].value, identifier.value)
     return SearchIndex(e for e in entries.values() if e.names or e.alternatives)
 
 

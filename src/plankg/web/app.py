@@ -35,7 +35,7 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.jinja_env.undefined = StrictUndefined  # a missing text or value is an error, not an empty cell
-    from plankg.web import dumps, linkeddata, observability, openapi, pages, search, security, sparql, system
+    from plankg.web import dumps, linkeddata, observability, openapi, pages, reconcile, search, security, sparql, system
 
     if prepared.remote:
         app_state = _remote_state(config, prepared)
@@ -62,6 +62,7 @@ def create_app(
     app.register_blueprint(linkeddata.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(search.bp)
+    app.register_blueprint(reconcile.bp)
     app.register_blueprint(system.bp)
     app.register_blueprint(openapi.bp)
     register_error_handlers(app)

@@ -16,6 +16,7 @@ from plankg.tables.negotiate import choose_format
 from plankg.web.errors import ProtocolError
 from plankg.web.messages import TEXT, ui_language
 from plankg.web.pages import local_href
+from plankg.web.security import open_cors
 from plankg.web.state import state
 
 bp = Blueprint("search", __name__)
@@ -58,7 +59,6 @@ def search() -> Response:
     if chosen is not HTML:
         response = jsonify(query=text, results=[hit_json(h, lang) for h in hits])
         response.headers["Vary"] = "Accept"
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        return response
+        return open_cors(response)
     body = render_template("search.html", query=text, hits=hits, text=TEXT[lang], lang=lang, href=local_href)
     return Response(body, content_type=HTML.content_type, headers={"Vary": "Accept, Accept-Language"})

@@ -106,3 +106,19 @@ def install(app: Flask, rate_limit: str, max_in_flight: int) -> None:
         )
         limiter.exempt(app.view_functions["system.health"])  # health checks of a load balancer are not limited
         app.extensions["plankg-limiter"] = limiter
+
+
+#: CORS for any origin, without credentials (https://fetch.spec.whatwg.org/#http-cors-protocol).
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Accept",
+    "Access-Control-Expose-Headers": "X-Result-Count, Retry-After, Content-Location, Link",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def open_cors(response: Response) -> Response:
+    """Open the answer to scripts of any origin (the SPARQL endpoint, search, reconciliation)."""
+    response.headers.update(CORS)
+    return response

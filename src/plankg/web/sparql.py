@@ -16,27 +16,16 @@ from plankg.web.caching import not_modified
 from plankg.web.errors import ProtocolError
 from plankg.web.observability import set_outcome
 from plankg.web.protocol import read_request
-from plankg.web.security import QUERY_PAGE_POLICY
+from plankg.web.security import QUERY_PAGE_POLICY, open_cors
 from plankg.web.state import state
 
 bp = Blueprint("sparql", __name__)
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Content-Type, Accept",
-    "Access-Control-Expose-Headers": "X-Result-Count, Retry-After, Content-Location, Link",
-    "Access-Control-Max-Age": "86400",
-}
 
 
-@bp.after_request
-def add_cors(response: Response) -> Response:
-    """CORS for any origin, without credentials (https://fetch.spec.whatwg.org/#http-cors-protocol)."""
-    response.headers.update(CORS)
-    return response
+bp.after_request(open_cors)
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
