@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -163,3 +165,61 @@ class Listener:
         self._stop.set()
         self._thread.join(2)
         self.sock.close()
+
+
+#: (how a sheet may write it, the registry's name); every one must be matched.
+SPELLINGS = [
+    ("Kobenhavn", "København"),
+    ("København", "København"),
+    ("Københavns Kommune", "København"),
+    ("Høje Taastrup Kommune", "Høje-Taastrup"),
+    ("Hoeje-Taastrup", "Høje-Taastrup"),
+    ("Århus", "Aarhus"),
+    ("Aarhus Kommune", "Aarhus"),
+    ("Arhus", "Aarhus"),
+    ("Faaborg Midtfyn", "Faaborg-Midtfyn"),
+    ("Brondby", "Brøndby"),
+    ("Brøndby Kommune", "Brøndby"),
+    ("KOLDING", "Kolding"),
+    ("kolding kommune", "Kolding"),
+    ("Bornholms Regionskommune", "Bornholm"),
+    ("Lyngby-Taarbæk", "Lyngby-Taarbæk"),
+    ("Ringkøbing Skjern", "Ringkøbing-Skjern"),
+    ("Ringkobing-Skjern", "Ringkøbing-Skjern"),
+    ("Ærø", "Ærø"),
+    ("Aeroe", "Ærø"),
+    ("Fanø", "Fanø"),
+    ("Fanoe", "Fanø"),
+    ("Gladsaxe", "Gladsaxe"),
+    ("Albertslund Kommune", "Albertslund"),
+    ("Ishoj", "Ishøj"),
+    ("Hvidovre", "Hvidovre"),
+    ("Odense Kommune", "Odense"),
+    ("Region Sjælland", "Region Sjælland"),
+    ("Region Hovedstaden", "Region Hovedstaden"),
+    ("Syddanmark", "Region Syddanmark"),
+    ("region midtjylland", "Region Midtjylland"),
+]
+
+
+def registry_ids() -> dict[str, str]:
+    """Registry name → entity id, read from the project's tables."""
+    ids = {}
+    for table, path in (("municipalities.csv", "kommune"), ("regions.csv", "region")):
+        with (ROOT / "data" / "registry" / table).open(encoding="utf-8") as handle:
+            ids |= {row["navn"]: f"{path}/{row['kode']}" for row in csv.DictReader(handle)}
+    return ids
+
+
+#: The Plan09 article (the source of the cooperation facts), for expected answers read from its text.
+# Whitespace folded: the captured page has non-breaking spaces where the data quote plain ones.
+ARTICLE = " ".join(next((ROOT / "data").glob("kilder/plan09-*.txt")).read_text("utf-8").split())
+TREKANT = "https://w3id.org/plankg/id/samarbejde/trekantomraadet"
+VESTEGN = "https://w3id.org/plankg/id/samarbejde/vestegnssamarbejdet"
+
+
+def names_in(sentence_pattern: str) -> set[str]:
+    """The names listed 'A, B, C og D' in the article sentence the pattern finds."""
+    match = re.search(sentence_pattern, ARTICLE)
+    assert match, sentence_pattern
+    return {n.strip() for n in re.split(r",| og ", match.group(1)) if n.strip()}

@@ -19,20 +19,7 @@ from plankg.domain.store import load_store
 from plankg.tables import project
 from plankg.tables.queries import QueryError, find_query, list_queries, run_query
 
-from ..support import TEST_DATA, run_cli
-
-# Whitespace folded: the captured page has non-breaking spaces where the data quote plain ones.
-ARTICLE = " ".join(next(project.data_dir().glob("kilder/plan09-*.txt")).read_text("utf-8").split())
-TREKANT = "https://w3id.org/plankg/id/samarbejde/trekantomraadet"
-VESTEGN = "https://w3id.org/plankg/id/samarbejde/vestegnssamarbejdet"
-
-
-def names_in(sentence_pattern: str) -> set[str]:
-    """The names listed 'A, B, C og D' in the article sentence the pattern finds."""
-    match = re.search(sentence_pattern, ARTICLE)
-    assert match, sentence_pattern
-    return {n.strip() for n in re.split(r",| og ", match.group(1)) if n.strip()}
-
+from ..support import ARTICLE, TEST_DATA, TREKANT, VESTEGN, names_in, run_cli
 
 TREKANT_2009 = names_in(r"Trekantområdet består af (.+?) kommuner")
 VESTEGN_2009 = names_in(r"Vestegnssamarbejdet består af (.+?) kommuner")

@@ -16,56 +16,14 @@ from typing import Any
 
 import pytest
 
-from ..support import ROOT, LiveServer
+from ..support import ROOT, SPELLINGS, LiveServer, registry_ids
 
-#: (how a sheet may write it, the registry's name); every one must be matched.
-SPELLINGS = [
-    ("Kobenhavn", "København"),
-    ("København", "København"),
-    ("Københavns Kommune", "København"),
-    ("Høje Taastrup Kommune", "Høje-Taastrup"),
-    ("Hoeje-Taastrup", "Høje-Taastrup"),
-    ("Århus", "Aarhus"),
-    ("Aarhus Kommune", "Aarhus"),
-    ("Arhus", "Aarhus"),
-    ("Faaborg Midtfyn", "Faaborg-Midtfyn"),
-    ("Brondby", "Brøndby"),
-    ("Brøndby Kommune", "Brøndby"),
-    ("KOLDING", "Kolding"),
-    ("kolding kommune", "Kolding"),
-    ("Bornholms Regionskommune", "Bornholm"),
-    ("Lyngby-Taarbæk", "Lyngby-Taarbæk"),
-    ("Ringkøbing Skjern", "Ringkøbing-Skjern"),
-    ("Ringkobing-Skjern", "Ringkøbing-Skjern"),
-    ("Ærø", "Ærø"),
-    ("Aeroe", "Ærø"),
-    ("Fanø", "Fanø"),
-    ("Fanoe", "Fanø"),
-    ("Gladsaxe", "Gladsaxe"),
-    ("Albertslund Kommune", "Albertslund"),
-    ("Ishoj", "Ishøj"),
-    ("Hvidovre", "Hvidovre"),
-    ("Odense Kommune", "Odense"),
-    ("Region Sjælland", "Region Sjælland"),
-    ("Region Hovedstaden", "Region Hovedstaden"),
-    ("Syddanmark", "Region Syddanmark"),
-    ("region midtjylland", "Region Midtjylland"),
-]
 COOPERATIONS = [
     ("Trekantområdet", "samarbejde/trekantomraadet"),
     ("Vestegnssamarbejdet", "samarbejde/vestegnssamarbejdet"),
 ]
 #: Names that are not clearly one thing: candidates, but no match.
 UNCLEAR = ["Lyngby", "Trekanten"]
-
-
-def registry_ids() -> dict[str, str]:
-    """Registry name → entity id, read from the project's tables."""
-    ids = {}
-    for table, path in (("municipalities.csv", "kommune"), ("regions.csv", "region")):
-        with (ROOT / "data" / "registry" / table).open(encoding="utf-8") as handle:
-            ids |= {row["navn"]: f"{path}/{row['kode']}" for row in csv.DictReader(handle)}
-    return ids
 
 
 @pytest.fixture(scope="module")
