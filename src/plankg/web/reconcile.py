@@ -29,7 +29,7 @@ from plankg.tables.vocab import PREFIXES
 from plankg.web.errors import NotHeld, ProtocolError
 from plankg.web.messages import TEXT, ui_language
 from plankg.web.pages import local_href
-from plankg.web.search import read_query
+from plankg.web.search import int_param, read_query
 from plankg.web.security import open_cors
 from plankg.web.state import state
 
@@ -110,7 +110,7 @@ def suggest(kind: str) -> Response:
 def proposed_properties() -> Response:
     """The columns a sheet of entities of a type can be extended with."""
     try:
-        proposal = propose_properties(request.args.get("type", ""), request.args.get("limit", 10, type=int) or 10)
+        proposal = propose_properties(request.args.get("type", ""), int_param("limit", 10, 1, 100))
     except BadRequest as error:
         raise ProtocolError(400, str(error)) from error
     return jsonify(proposal)

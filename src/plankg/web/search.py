@@ -32,6 +32,16 @@ def read_query(text: str | None) -> str:
     return text
 
 
+def int_param(name: str, default: int, low: int, high: int) -> int:
+    """A whole-number query parameter within [low, high], or a 400 that says so."""
+    given = request.args.get(name)
+    if given is None:
+        return default
+    if not given.strip().lstrip("+-").isdigit() or not low <= int(given) <= high:
+        raise ProtocolError(400, f"{name} must be a whole number from {low} to {high}")
+    return int(given)
+
+
 def hit_json(hit: Hit, lang: str) -> dict[str, Any]:
     """One hit as data: its URI, page, kind, names and score."""
     entry = hit.entry
@@ -53,8 +63,10 @@ def search() -> Response:
     chosen = choose_format(None, request.args.get("format"), request.headers.get("Accept"), "search")
     lang = ui_language()
     text = read_query(request.args.get("q"))
-    kinds = [k for k in request.args.getlist("kind") if k in KINDS]
-    limit = min(max(request.args.get("limit", 10, type=int) or 10, 1), 50)
+    kinds = request.args.getlist("kind")
+    if any(k not in KINDS for k in kinds):
+        raise ProtocolError(400, f"kind must be one of: {', '.join(KINDS)}")
+    limit = int_param("limit", 10, 1, 50)
     hits = state().search.find(text, limit, kinds) if text else []
     if chosen is not HTML:
         response = jsonify(query=text, results=[hit_json(h, lang) for h in hits])
