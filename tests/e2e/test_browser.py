@@ -245,3 +245,28 @@ def test_the_query_page_shows_and_downloads_rdf_results(browser: Browser, live_s
     assert parsed == expected
     assert set(hosts) == {f"127.0.0.1:{live_server.port}"}
     page.close()
+
+
+def test_the_search_box_by_keyboard(browser: Browser, live_server: LiveServer) -> None:
+    """Tab to the box, type, see suggestions from plankg itself, Enter, Tab to the first hit, Enter."""
+    page, errors, hosts = open_page(browser, live_server)
+    page.goto(live_server.url + "/kort")
+    box = page.locator("#search-q")
+    for _ in range(30):  # bounded: the box sits right after the navigation
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "search-q":
+            break
+    assert page.evaluate("document.activeElement.id") == "search-q"
+    page.keyboard.type("Brondby")
+    suggestion = page.locator("#search-suggestions option").first
+    suggestion.wait_for(state="attached", timeout=10_000)  # (wait_for_function would need eval, which the CSP forbids)
+    assert suggestion.get_attribute("value") == "Brøndby"
+    box.press("Enter")
+    page.wait_for_url("**/search?**")
+    assert "Brøndby" in page.locator("main").inner_text()
+    page.locator("main a").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/doc/kommune/0153**")
+    assert page.locator("h1").inner_text() == "Brøndby"
+    assert errors == [] and set(hosts) == {f"127.0.0.1:{live_server.port}"}
+    page.close()
