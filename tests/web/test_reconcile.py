@@ -126,6 +126,16 @@ def test_extension_and_its_proposal(client, store) -> None:  # type: ignore[no-u
     assert sorted(c["id"] for c in kolding["neighbours"]) == sorted(
         r["n"].removeprefix("https://w3id.org/plankg/id/") for r in neighbours
     )
+    kinds = select(
+        store,
+        "PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT DISTINCT ?name ?kind { ?c org:hasMember <https://w3id.org/plankg/id/kommune/0621> ; "
+        "skos:prefLabel ?name ; org:classification/skos:prefLabel ?kind "
+        "FILTER(LANG(?name) = 'da' && LANG(?kind) = 'da') }",
+    )
+    assert kinds and sorted(c["str"] for c in kolding["cooperation_kinds"]) == sorted(
+        f"{r['name']}: {r['kind']}" for r in kinds
+    )
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,7 @@ PROPERTIES = {
     "wikidata": "Wikidata item",
     "region": "Region",
     "cooperations": "Samarbejder (cooperations)",
+    "cooperation_kinds": "Samarbejdernes art (kinds of the cooperations)",
     "neighbours": "Nabokommuner (neighbouring municipalities)",
 }
 ENTITY_PROPERTIES = {"region": "region", "cooperations": "cooperation", "neighbours": "municipality"}
@@ -107,6 +108,9 @@ class Reconciler:
             return [entry.identifiers["dagi"]] if "dagi" in entry.identifiers else []
         if pid == "wikidata":
             return [entry.identifiers["wikidata"].rsplit("/", 1)[-1]] if "wikidata" in entry.identifiers else []
+        if pid == "cooperation_kinds":
+            cooperations = [e for e in self._related(entry, "cooperations", place) if e is not None]
+            return [f"{e.name()}: {e.classifications.get('da', '')}".rstrip(": ") for e in cooperations]
         related = [e for e in self._related(entry, pid, place) if e is not None]
         return [text for e in related for text in (e.name(), *e.names.values(), self.entity_id(e))]
 

@@ -35,6 +35,7 @@ class Entry:
     names: dict[str, str] = field(default_factory=dict)  # language → preferred name
     alternatives: list[str] = field(default_factory=list)
     identifiers: dict[str, str] = field(default_factory=dict)  # "code", "dagi", "wikidata" → value
+    classifications: dict[str, str] = field(default_factory=dict)  # language → what kind of thing (org:classification)
     keys: set[str] = field(default_factory=set)
 
     def name(self, lang: str = "da") -> str:
@@ -147,7 +148,9 @@ def build_index(store: ReadStore) -> SearchIndex:
         if entry is None or KINDS.index(kind) < KINDS.index(entry.kind):  # the most specific kind wins
             entry = entries[uri] = _merged(entry, uri, kind)
         label, identifier = row["label"], row["identifier"]
-        if label is not None:
+        if label is not None and row["label_kind"].value == "classification":
+            entry.classifications.setdefault(label.language or "da", label.value)
+        elif label is not None:
             if row["label_kind"].value == "name" and label.language:
                 entry.names.setdefault(label.language, label.value)
             elif label.value not in entry.alternatives:
@@ -161,4 +164,6 @@ def build_index(store: ReadStore) -> SearchIndex:
 def _merged(previous: Entry | None, uri: str, kind: str) -> Entry:
     if previous is None:
         return Entry(uri, kind)
-    return Entry(uri, kind, previous.names, previous.alternatives, previous.identifiers, previous.keys)
+    return Entry(
+        uri, kind, previous.names, previous.alternatives, previous.identifiers, previous.classifications, previous.keys
+    )
