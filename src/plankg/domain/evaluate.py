@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -182,3 +182,26 @@ def open_store(path: str) -> ox.Store:
     )
     store.bulk_extend(union)
     return store
+
+
+class QueryRunner(Protocol):
+    """Runs a client's query within the limits: the embedded pool of killable query processes
+    (:class:`~plankg.domain.executor.QueryPool`) or a remote engine's slots (``RemotePool``)."""
+
+    killed: int
+    broken: str | None
+
+    @property
+    def pids(self) -> list[int]:
+        """The query processes (none for a remote engine)."""
+
+    def run(
+        self, request: QueryRequest, timeout: float, queue_timeout: float, limit: float | None = None
+    ) -> QueryAnswer:
+        """The answer, or QueryFailed / QueryTimeout / Overloaded."""
+
+    def check(self) -> None:
+        """Raise (QueryFailed "unavailable", StoreUnavailable) when queries cannot be answered now."""
+
+    def close(self) -> None:
+        """Stop what runs the queries."""

@@ -10,8 +10,6 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from plankg.domain.evaluate import QueryAnswer, QueryRequest
-
 
 def load_store(quads: Iterable[ox.Quad]) -> ox.Store:
     """An in-memory pyoxigraph store holding ``quads``."""
@@ -47,26 +45,3 @@ class ReadStore(Protocol):
 
     def query(self, query: str, /, *, use_default_graph_as_union: bool = False, substitutions: Any = None) -> Any:
         """Evaluate one of plankg's own queries."""
-
-
-class QueryRunner(Protocol):
-    """Runs a client's query within the limits: the embedded pool of killable query processes
-    (:class:`~plankg.domain.executor.QueryPool`) or a remote engine's slots (``RemotePool``)."""
-
-    killed: int
-    broken: str | None
-
-    @property
-    def pids(self) -> list[int]:
-        """The query processes (none for a remote engine)."""
-
-    def run(
-        self, request: QueryRequest, timeout: float, queue_timeout: float, limit: float | None = None
-    ) -> QueryAnswer:
-        """The answer, or QueryFailed / QueryTimeout / Overloaded."""
-
-    def check(self) -> None:
-        """Raise (QueryFailed "unavailable", StoreUnavailable) when queries cannot be answered now."""
-
-    def close(self) -> None:
-        """Stop what runs the queries."""

@@ -22,8 +22,8 @@ from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
 from plankg.web.caching import etag, not_modified
 from plankg.web.errors import NotHeld
 from plankg.web.messages import ui_language
-from plankg.web.pages import local_href, render_document
-from plankg.web.state import state
+from plankg.web.pages import render_document
+from plankg.web.state import local_href, state
 
 bp = Blueprint("linkeddata", __name__)
 DOCUMENT_FORMATS = FAMILIES["page"]

@@ -11,9 +11,9 @@ from flask import Blueprint, Response, render_template
 from plankg.domain.containers import membership_rows
 from plankg.domain.resources import LABELS, Document
 from plankg.tables.formats import GEOJSON
-from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
+from plankg.tables.vocab import PREFIXES
 from plankg.web.messages import MAP_TEXT, TEXT, ui_language
-from plankg.web.state import state
+from plankg.web.state import local_href, state
 
 bp = Blueprint("pages", __name__)
 LONG_LITERAL = 400
@@ -72,19 +72,6 @@ def compact(iri: str) -> str:
         if iri.startswith(namespace) and local and "/" not in local:
             return f"{prefix}:{local}"
     return iri
-
-
-def local_href(iri: str) -> str | None:
-    """The path of ``iri``'s page on this server, or None for an IRI served elsewhere."""
-    base = state().config.base_uri
-    for prefix, route in (
-        (base + "id/", "/doc/"),
-        (CANONICAL_BASE + "id/", "/doc/"),
-        (CANONICAL_BASE + "def/", "/def/"),
-    ):
-        if iri.startswith(prefix):
-            return route + iri[len(prefix) :]
-    return None
 
 
 #: The registry identifiers and links a municipality or region page shows: predicate, datatype, kind.

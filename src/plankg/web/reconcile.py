@@ -28,10 +28,9 @@ from plankg.domain.reconcile import (
 from plankg.tables.vocab import PREFIXES
 from plankg.web.errors import NotHeld, ProtocolError
 from plankg.web.messages import TEXT, ui_language
-from plankg.web.pages import local_href
-from plankg.web.search import int_param, read_query
+from plankg.web.params import int_param, read_query
 from plankg.web.security import open_cors
-from plankg.web.state import state
+from plankg.web.state import local_href, state
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 bp.after_request(open_cors)

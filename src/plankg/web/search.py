@@ -10,36 +10,16 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from plankg.domain.search import KINDS, MAX_QUERY, Hit
+from plankg.domain.search import KINDS, Hit
 from plankg.tables.formats import HTML
 from plankg.tables.negotiate import choose_format
 from plankg.web.errors import ProtocolError
 from plankg.web.messages import TEXT, ui_language
-from plankg.web.pages import local_href
+from plankg.web.params import int_param, read_query
 from plankg.web.security import open_cors
-from plankg.web.state import state
+from plankg.web.state import local_href, state
 
 bp = Blueprint("search", __name__)
-
-
-def read_query(text: str | None) -> str:
-    """The query, or a ProtocolError (400) saying what is wrong with it."""
-    text = (text or "").strip()
-    if len(text) > MAX_QUERY:
-        raise ProtocolError(400, f"a search is at most {MAX_QUERY} characters long")
-    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
-        raise ProtocolError(400, "a search may not hold control characters")
-    return text
-
-
-def int_param(name: str, default: int, low: int, high: int) -> int:
-    """A whole-number query parameter within [low, high], or a 400 that says so."""
-    given = request.args.get(name)
-    if given is None:
-        return default
-    if not given.strip().lstrip("+-").isdigit() or not low <= int(given) <= high:
-        raise ProtocolError(400, f"{name} must be a whole number from {low} to {high}")
-    return int(given)
 
 
 def hit_json(hit: Hit, lang: str) -> dict[str, Any]:

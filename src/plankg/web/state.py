@@ -9,9 +9,11 @@ import pyoxigraph as ox
 from flask import current_app
 
 from plankg.domain.config import Config
+from plankg.domain.evaluate import QueryRunner
 from plankg.domain.geo import Atlas, load_atlas
 from plankg.domain.search import SearchIndex, build_index
-from plankg.domain.store import Prepared, QueryRunner, ReadStore
+from plankg.domain.store import Prepared, ReadStore
+from plankg.tables.vocab import CANONICAL_BASE
 
 
 @dataclass(frozen=True)
@@ -41,3 +43,16 @@ def state() -> AppState:
     """The state of the current app."""
     app_state: AppState = current_app.extensions["plankg"]
     return app_state
+
+
+def local_href(iri: str) -> str | None:
+    """The path of ``iri``'s page on this server, or None for an IRI served elsewhere."""
+    base = state().config.base_uri
+    for prefix, route in (
+        (base + "id/", "/doc/"),
+        (CANONICAL_BASE + "id/", "/doc/"),
+        (CANONICAL_BASE + "def/", "/def/"),
+    ):
+        if iri.startswith(prefix):
+            return route + iri[len(prefix) :]
+    return None
