@@ -270,3 +270,34 @@ def test_the_search_box_by_keyboard(browser: Browser, live_server: LiveServer) -
     assert page.locator("h1").inner_text() == "Brøndby"
     assert errors == [] and set(hosts) == {f"127.0.0.1:{live_server.port}"}
     page.close()
+
+
+@pytest.mark.parametrize(("path", "kind"), [("/doc/kommune", "municipality"), ("/doc/region", "region")])
+def test_the_list_pages_draw_every_place(
+    browser: Browser, live_server: LiveServer, store, path: str, kind: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Review finding: the list pages' maps failed ("Cannot read properties of undefined") under a wrong caption."""
+    expected = select(
+        store,
+        "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?p a <https://w3id.org/plankg/def/core/"
+        + ("Municipality" if kind == "municipality" else "Region")
+        + "> }",
+    )[0]["n"]
+    page, errors, hosts = open_page(browser, live_server)
+    page.goto(live_server.url + path)
+    page.locator("#kort[data-ready=true]").wait_for(timeout=20_000)
+    assert page.locator("#kort path.sted").count() == int(expected)
+    caption = page.locator("p.attribution").first.inner_text()
+    assert "nabokommuner" not in caption and "Alle på listen" in caption
+    assert "Kortet kunne ikke hentes" not in page.locator("body").inner_text()
+    assert errors == [] and set(hosts) == {f"127.0.0.1:{live_server.port}"}
+    page.close()
+
+
+def test_a_region_page_says_what_its_map_shows(browser: Browser, live_server: LiveServer) -> None:
+    page, errors, _ = open_page(browser, live_server)
+    page.goto(live_server.url + "/doc/region/1083?lang=en")
+    page.locator("#kort[data-ready=true]").wait_for(timeout=20_000)
+    assert page.locator("p.attribution").first.inner_text().startswith("The region's territory.")
+    assert errors == []
+    page.close()

@@ -73,6 +73,8 @@ TEXT = {
         "map_software": "Kortet tegnes med",
         "map_caption": {
             "place": "Kommunen (farvet) og dens nabokommuner (grå).",
+            "region": "Regionens område.",
+            "all": "Alle på listen; klik for at åbne en side.",
             "members": "Samarbejdets medlemmer: farvet, hvis de er medlem i dag; grå, hvis medlemskabet er ophørt "
             "eller ikke er begyndt.",
         },
@@ -155,6 +157,8 @@ TEXT = {
         "map_software": "The map is drawn with",
         "map_caption": {
             "place": "The municipality (coloured) and its neighbours (grey).",
+            "region": "The region's territory.",
+            "all": "Everything in the list; click one to open its page.",
             "members": "The cooperation's members: coloured when members today; grey when the membership has ended "
             "or not yet begun.",
         },

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template
 
 from plankg.domain.containers import membership_rows
+from plankg.domain.geo import Atlas
 from plankg.domain.resources import LABELS, Document
 from plankg.tables.formats import GEOJSON
 from plankg.tables.vocab import PREFIXES
@@ -141,6 +142,15 @@ def _section(q: ox.Quad, iri: str) -> str:
     return "parts"
 
 
+def _map_mode(iri: str, atlas: Atlas) -> str:
+    """What a page's map shows: a cooperation's members, a region, a municipality and its neighbours, or a list."""
+    if iri in atlas.cooperations:
+        return "members"
+    if iri in atlas.places:
+        return "region" if atlas.places[iri].kind == "region" else "place"
+    return "all"
+
+
 def render_document(found: Document, base: str, formats: list[tuple[str, str]]) -> str:
     """The HTML page of a resource document."""
     lang = ui_language()
@@ -166,7 +176,7 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str]]) 
         "resource.html",
         registry=registry_rows(found, names, atlas.places[found.iri].kind) if found.iri in atlas.places else [],
         geojson=geojson,
-        map_mode="members" if found.iri in atlas.cooperations else "place",
+        map_mode=_map_mode(found.iri, atlas),
         map_text=MAP_TEXT[lang],
         memberships=memberships,
         title=names.label(found.iri),

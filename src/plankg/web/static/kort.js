@@ -3,7 +3,8 @@
  * A map element says what to draw:
  *   data-mode="overview"  all municipalities, coloured by the cooperations they belong to on the chosen day;
  *   data-mode="place"     one municipality or region, and (for a municipality) its neighbours;
- *   data-mode="members"   a cooperation's members.
+ *   data-mode="members"   a cooperation's members;
+ *   data-mode="all"       every place of a list (/doc/kommune, /doc/region), each a link to its page.
  * data-source is the GeoJSON to draw; the texts come from the JSON block #map-text.
  */
 (function () {
@@ -219,6 +220,23 @@
     }).catch(function (error) { container.textContent = text.failed + " " + error.message; });
   }
 
+  function all(container, text, lang) {
+    var map = newMap(container);
+    getJSON(container.dataset.source).then(function (collection) {
+      var layer = L.geoJSON(collection, {
+        style: function (f) {
+          return { className: "sted kommune-" + f.properties.code, color: "#555555", weight: 0.7, fillColor: PALETTE[0], fillOpacity: 0.5 };
+        },
+        onEachFeature: function (f, shape) {
+          shape.bindTooltip(tooltip(f, []), { sticky: true });
+          shape.on("click", function () { window.location.href = withLang(f.properties.page, lang); });
+        }
+      }).addTo(map);
+      map.fitBounds(layer.getBounds());
+      container.dataset.ready = "true";
+    }).catch(function (error) { container.textContent = text.failed + " " + error.message; });
+  }
+
   function start() {
     var textNode = document.getElementById("map-text");
     var text = textNode ? JSON.parse(textNode.textContent) : {};
@@ -227,6 +245,7 @@
       var mode = container.dataset.mode;
       if (mode === "overview") overview(container, text, lang);
       else if (mode === "members") members(container, text, lang);
+      else if (mode === "all") all(container, text, lang);
       else place(container, text, lang);
     });
   }
