@@ -301,3 +301,23 @@ def test_a_region_page_says_what_its_map_shows(browser: Browser, live_server: Li
     assert page.locator("p.attribution").first.inner_text().startswith("The region's territory.")
     assert errors == []
     page.close()
+
+
+def test_a_shared_query_link_opens_as_a_page_with_labels(browser: Browser, live_server: LiveServer) -> None:
+    """Review finding: a GET /sparql?query= link opened in a browser downloaded a file named 'sparql'."""
+    from urllib.parse import quote
+
+    query = (
+        "PREFIX org: <http://www.w3.org/ns/org#> SELECT ?member WHERE { "
+        "<https://w3id.org/plankg/id/samarbejde/trekantomraadet> org:hasMember ?member }"
+    )
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="da-DK")
+    downloads: list[str] = []
+    page.on("download", lambda download: downloads.append(download.suggested_filename))
+    page.goto(live_server.url + "/sparql?query=" + quote(query))
+    assert downloads == [] and page.locator("h1").inner_text() == "Svar på forespørgslen"
+    cells = page.locator("table.results tbody td a")
+    assert "Kolding" in cells.all_inner_texts()  # labels, not IRIs; the IRI is the link's title
+    assert cells.first.get_attribute("title", timeout=5_000).startswith("https://w3id.org/plankg/id/kommune/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.close()

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, g, render_template, request
 
 from plankg.domain.evaluate import QueryFailed, QueryRequest
-from plankg.tables.formats import HTML, Format
+from plankg.tables.formats import HTML, RDF_FORMATS, RESULT_FORMATS, Format
 from plankg.tables.negotiate import NotAcceptable, choose_format
 from plankg.tables.vocab import PREFIXES
 from plankg.web import caching
 from plankg.web.caching import not_modified
 from plankg.web.errors import ProtocolError
+from plankg.web.messages import TEXT, ui_language
 from plankg.web.observability import set_outcome
 from plankg.web.protocol import read_request
 from plankg.web.security import QUERY_PAGE_POLICY, open_cors
-from plankg.web.state import state
+from plankg.web.state import local_href, state
 
 bp = Blueprint("sparql", __name__)
 
@@ -43,13 +45,17 @@ def endpoint() -> Response:
     app_state = state()
     g.plankg_query = protocol.query
     accept = request.headers.get("Accept")
+    as_page = _acceptable(protocol.format, accept, "results-page") is HTML  # a browser following a shared link
     results, graph = _acceptable(protocol.format, accept, "results"), _acceptable(protocol.format, accept, "graph")
+    if as_page:
+        results, graph = RESULT_FORMATS[0], RDF_FORMATS[0]
     default_graphs: tuple[str, ...] | None = protocol.default_graphs or None
     named_graphs: tuple[str, ...] | None = protocol.named_graphs or None
     if named_graphs is not None and default_graphs is None:
         default_graphs = ()  # protocol dataset with no default graph: it is empty (§2.1.4)
-    etag = _etag(protocol.query, default_graphs, named_graphs, results, graph)
-    headers = {"Vary": "Accept", "ETag": f'"{etag}"', "Cache-Control": "public, max-age=60"}
+    etag = _etag(protocol.query, default_graphs, named_graphs, results, graph, HTML if as_page else None)
+    vary = "Accept, Accept-Language" if as_page else "Accept"
+    headers = {"Vary": vary, "ETag": f'"{etag}"', "Cache-Control": "public, max-age=60"}
     unchanged = not_modified(etag, headers)
     if unchanged:
         set_outcome("ok")
@@ -78,11 +84,73 @@ def endpoint() -> Response:
     chosen = graph if answer.kind == "graph" else results
     assert chosen is not None
     set_outcome("ok")
-    response = Response(answer.body, content_type=chosen.content_type)
+    if as_page:
+        response = Response(results_page(protocol.query, answer.body, answer.kind), content_type=HTML.content_type)
+    else:
+        response = Response(answer.body, content_type=chosen.content_type)
     if answer.count >= 0:
         response.headers["X-Result-Count"] = str(answer.count)
-    response.headers.update(headers if request.method == "GET" else {"Vary": "Accept"})
+    response.headers.update(headers if request.method == "GET" else {"Vary": vary})
     return response
+
+
+#: How many distinct IRIs of an answer get their labels looked up for the page.
+LABELLED = 200
+
+
+def results_page(query: str, body: bytes, kind: str) -> str:
+    """An answer as a page: a table of bindings with labels and links, a boolean, or the graph as Turtle."""
+    lang = ui_language()
+    variables: list[str] = []
+    rows: list[list[dict[str, str]]] = []
+    boolean: bool | None = None
+    if kind == "boolean":
+        boolean = json.loads(body)["boolean"]
+    elif kind == "solutions":
+        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        assert isinstance(solutions, ox.QuerySolutions)
+        variables = [v.value for v in solutions.variables]
+        terms = [[s[v] for v in variables] for s in solutions]
+        labels = _labels([t for row in terms for t in row if isinstance(t, ox.NamedNode)], lang)
+        rows = [[_cell(t, labels) for t in row] for row in terms]
+    return render_template(
+        "sparql_results.html",
+        query=query,
+        variables=variables,
+        rows=rows,
+        boolean=boolean,
+        graph=body.decode("utf-8") if kind == "graph" else None,
+        download=request.full_path.replace("?", "?format=json&", 1) if "?" in request.full_path else "",
+        text=TEXT[lang],
+        lang=lang,
+    )
+
+
+def _labels(iris: list[ox.NamedNode], lang: str) -> dict[str, str]:
+    """Labels of the first IRIs of an answer (in the page language, else Danish), from the store."""
+    store, found = state().store, {}
+    for iri in list(dict.fromkeys(iris))[:LABELLED]:
+        names = {q.object.language: q.object.value for q in store.quads_for_pattern(iri, _PREF_LABEL, None, None)}
+        if names:
+            found[iri.value] = names.get(lang) or names.get("da") or next(iter(names.values()))
+    return found
+
+
+_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+
+
+def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None, labels: dict[str, str]) -> dict[str, str]:
+    if term is None:
+        return {"text": ""}
+    if isinstance(term, ox.NamedNode):
+        return {
+            "text": labels.get(term.value, term.value),
+            "iri": term.value,
+            "href": local_href(term.value) or term.value,
+        }
+    if isinstance(term, ox.Literal):
+        return {"text": term.value, "lang": term.language or ""}
+    return {"text": str(term)}
 
 
 def _acceptable(format_param: str | None, accept: str | None, family: str) -> Format | None:
@@ -112,7 +180,6 @@ def service_description(format_param: str | None) -> Response:
 def _query_page() -> Response:
     """YASGUI on this endpoint, with the named queries as runnable examples (a plain form without JavaScript)."""
     from plankg.tables.queries import list_queries, runnable_text
-    from plankg.web.messages import TEXT, ui_language
 
     lang = ui_language()
     queries = [
