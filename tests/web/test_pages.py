@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+import pytest
+
 
 class Page(HTMLParser):
     """The links, headings and text of a page."""
@@ -129,3 +131,19 @@ def test_the_catalogue_says_everything_in_both_languages() -> None:
         assert set(catalogue) == {"da", "en"}
         assert catalogue["da"].keys() == catalogue["en"].keys()
         assert all(value for language in catalogue.values() for value in language.values())
+
+
+def test_the_language_choice_is_remembered(app) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()  # its own cookie jar
+    first = client.get("/doc/kommune/0621?lang=en")
+    assert "lang=en" in first.headers.get("Set-Cookie", "")
+    later = client.get("/doc/samarbejde/trekantomraadet", headers={"Accept-Language": "da"})
+    assert later.get_data(as_text=True).startswith('<!doctype html>\n<html lang="en">')
+    assert "Cookie" in later.headers["Vary"]
+    back = client.get("/?lang=da")
+    assert 'lang="da"' in back.get_data(as_text=True) and "lang=da" in back.headers.get("Set-Cookie", "")
+
+
+@pytest.mark.parametrize(("day", "status"), [("2009-12-02", 200), ("notadate", 400), ("2009-13-40", 400), ("", 400)])
+def test_the_map_refuses_a_day_that_is_not_one(client, day: str, status: int) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/kort", query_string={"dato": day}).status_code == status

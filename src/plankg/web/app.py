@@ -35,7 +35,19 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.jinja_env.undefined = StrictUndefined  # a missing text or value is an error, not an empty cell
-    from plankg.web import dumps, linkeddata, observability, openapi, pages, reconcile, search, security, sparql, system
+    from plankg.web import (
+        dumps,
+        linkeddata,
+        messages,
+        observability,
+        openapi,
+        pages,
+        reconcile,
+        search,
+        security,
+        sparql,
+        system,
+    )
 
     if prepared.remote:
         app_state = _remote_state(config, prepared)
@@ -66,6 +78,7 @@ def create_app(
     app.register_blueprint(system.bp)
     app.register_blueprint(openapi.bp)
     register_error_handlers(app)
+    app.after_request(messages.remember_language)
     security.install(app, config.rate_limit, config.max_in_flight)
     # server.run sets up prometheus_client's multiprocess mode exactly when it starts several workers
     observability.install(app, across_workers=config.workers > 1 and not config.debug)

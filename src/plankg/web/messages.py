@@ -6,9 +6,9 @@ Keys are the same in both languages (a test checks it); a page picks its languag
 
 from __future__ import annotations
 
-from flask import request
+from flask import Response, request
 
-from plankg.tables.negotiate import choose_language
+from plankg.tables.negotiate import LANGUAGES, choose_language
 
 TEXT = {
     "da": {
@@ -221,5 +221,22 @@ MAP_TEXT = {
 
 
 def ui_language() -> str:
-    """The page language of this request (``negotiate.choose_language``)."""
-    return choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+    """The page language of this request: ``?lang=``, then the remembered choice, then Accept-Language."""
+    return choose_language(
+        request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE), request.headers.get("Accept-Language")
+    )
+
+
+#: The cookie that remembers a language chosen with ``?lang=`` (a year; no other cookie is ever set).
+LANGUAGE_COOKIE = "lang"
+
+
+def remember_language(response: Response) -> Response:
+    """Keep the language a visitor chose; pages that follow the language vary by the cookie too."""
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES and request.cookies.get(LANGUAGE_COOKIE) != chosen:
+        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    vary = response.headers.get("Vary", "")
+    if "Accept-Language" in vary and "Cookie" not in vary:
+        response.headers["Vary"] = vary + ", Cookie"
+    return response

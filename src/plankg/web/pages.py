@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, request
 
 from plankg.domain.containers import membership_rows
 from plankg.domain.geo import Atlas
 from plankg.domain.resources import LABELS, Document
 from plankg.tables.formats import GEOJSON
 from plankg.tables.vocab import PREFIXES
+from plankg.web.errors import ProtocolError
 from plankg.web.messages import MAP_TEXT, TEXT, ui_language
 from plankg.web.state import local_href, state
 
@@ -201,10 +203,20 @@ def front() -> Response:
     return response
 
 
+def _is_day(text: str) -> bool:
+    try:
+        return len(text) == 10 and date.fromisoformat(text).year >= 1
+    except ValueError:
+        return False
+
+
 @bp.route("/kort")
 def overview_map() -> Response:
     """The map of cooperations: every municipality, coloured by its cooperations on a chosen day."""
     lang = ui_language()
+    day = request.args.get("dato")
+    if day is not None and not _is_day(day):
+        raise ProtocolError(400, f"dato must be a day written YYYY-MM-DD (2009-12-02), not {day[:40]!r}")
     body = render_template(
         "map.html",
         text=TEXT[lang],
