@@ -8,7 +8,7 @@ import time
 import pyoxigraph as ox
 from flask import Blueprint, Response, g, render_template, request
 
-from plankg.domain.evaluate import QueryFailed, QueryRequest
+from plankg.domain.evaluate import QueryAnswer, QueryFailed, QueryRequest
 from plankg.tables.formats import HTML, RDF_FORMATS, RESULT_FORMATS, Format
 from plankg.tables.negotiate import NotAcceptable, choose_format
 from plankg.tables.vocab import PREFIXES
@@ -60,23 +60,17 @@ def endpoint() -> Response:
     if unchanged:
         set_outcome("ok")
         return unchanged
-    config = app_state.config
+    query_request = QueryRequest(
+        text=protocol.query,
+        results=results,
+        graph=graph,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+        base_iri=app_state.config.base_uri + "sparql",  # the configured base, never the Host header
+        held_graphs=app_state.held_graphs,
+    )
     try:
-        answer = app_state.pool.run(
-            QueryRequest(
-                text=protocol.query,
-                results=results,
-                graph=graph,
-                default_graphs=default_graphs,
-                named_graphs=named_graphs,
-                base_iri=config.base_uri + "sparql",  # the configured base, never the Host header
-                held_graphs=app_state.held_graphs,
-            ),
-            # Reading the request counts against the time limit too.
-            timeout=max(0.1, config.query_timeout - (time.perf_counter() - g.plankg_started)),
-            queue_timeout=config.queue_timeout,
-            limit=config.query_timeout,
-        )
+        answer = _run(query_request)
     except QueryFailed as error:
         if error.kind == "not_acceptable":  # the query's form needs a family the client accepts nothing of
             choose_format(None, protocol.format, accept, str(error))
@@ -151,6 +145,18 @@ def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None, lab
     if isinstance(term, ox.Literal):
         return {"text": term.value, "lang": term.language or ""}
     return {"text": str(term)}
+
+
+def _run(query: QueryRequest) -> QueryAnswer:
+    """Run a client's query within the limits; reading the request already counted against the time limit."""
+    app_state = state()
+    config = app_state.config
+    return app_state.pool.run(
+        query,
+        timeout=max(0.1, config.query_timeout - (time.perf_counter() - g.plankg_started)),
+        queue_timeout=config.queue_timeout,
+        limit=config.query_timeout,
+    )
 
 
 def _acceptable(format_param: str | None, accept: str | None, family: str) -> Format | None:
