@@ -1,4 +1,4 @@
-"""The registry layer: 98 municipalities, 5 regions, codes, names, neighbours, regeneration."""
+"""The registry layer: 98 municipalities, the regions in time, codes, names, neighbours, regeneration."""
 
 from __future__ import annotations
 
@@ -42,9 +42,20 @@ def test_all_98_municipalities_with_the_registry_codes_and_names(store: ox.Store
     assert labelled(store, "Municipality") == expected
 
 
-def test_all_5_regions_with_the_registry_codes_and_names(store: ox.Store) -> None:
-    expected = {row["kode"]: row["navn"] for row in table("regions.csv")}
-    assert labelled(store, "Region") == expected
+def test_every_region_with_its_code_where_one_is_published(store: ox.Store) -> None:
+    rows = table("regions.csv")
+    assert labelled(store, "Region") == {row["kode"]: row["navn"] for row in rows if row["kode"]}
+    named = select(
+        store, PREFIXES + "SELECT ?x ?name { ?x a plankg:Region ; skos:prefLabel ?name FILTER(LANG(?name) = 'da') }"
+    )
+    keys = {r["x"].rsplit("/", 1)[1]: r["name"] for r in named}
+    assert keys == {row["slug"] or row["kode"]: row["navn"] for row in rows}
+    # a region without a published code has no code and no DAGI id: none is invented
+    uncoded = [row["slug"] for row in rows if not row["kode"]]
+    assert uncoded == ["oestdanmark"]
+    facts = select(store, PREFIXES + "SELECT ?p { <https://w3id.org/plankg/id/region/oestdanmark> ?p ?o }")
+    assert "http://www.w3.org/ns/org#identifier" not in {f["p"] for f in facts}
+    assert "http://purl.org/dc/terms/identifier" not in {f["p"] for f in facts}
 
 
 def test_each_municipality_lies_within_the_region_the_registry_names(store: ox.Store) -> None:

@@ -6,6 +6,7 @@ Nothing reads the environment at import or request time: the command line (or a 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from collections.abc import Mapping
@@ -52,6 +53,13 @@ class Config:
     store_update_url: str = ""
     store_user: str = ""
     store_password: str = ""
+    # The day the server treats as "today" (YYYY-MM-DD): empty for the real date. For tests and for
+    # "as of" views; with it empty, every page changes by itself at midnight (e.g. on 2027-01-01).
+    today: str = ""
+
+    def current_day(self) -> dt.date:
+        """The day "today" means: the setting if there is one, else the real date."""
+        return dt.date.fromisoformat(self.today) if self.today else dt.date.today()
 
     def as_public_dict(self) -> dict[str, Any]:
         """The effective configuration for ``/-/config``, as a public visitor may see it: no file paths."""
@@ -88,7 +96,16 @@ _CONVERTERS: dict[str, Any] = {
     "store_update_url": str,
     "store_user": str,
     "store_password": str,
+    "today": lambda v: _day(str(v)),
 }
+
+
+def _day(value: str) -> str:
+    if value:
+        dt.date.fromisoformat(value)  # a ValueError names the bad value
+        if len(value) != 10:
+            raise ValueError("expected YYYY-MM-DD")
+    return value
 
 
 def _flag(value: Any) -> bool:

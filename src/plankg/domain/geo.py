@@ -6,10 +6,15 @@ region's document is a Feature; a cooperation's a FeatureCollection of its membe
 ``/id/kommune`` and ``/id/region`` all of theirs. Each Feature carries its URI (as ``id``), name,
 code, page, neighbours and the memberships with their dates, so that a client can colour a map for
 any day with the rule of the named query ``members-on-date`` (see :data:`MEMBERSHIP_RULE`).
+
+Regions live in time (``region_lifetimes``): a document is asked about a day (``?dato=``, default
+the server's today); a municipality's Feature names the region it belongs to on that day and lists
+all of its regions with their lifetimes, and the region collection holds the regions living that day.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +23,7 @@ import pyoxigraph as ox
 import shapely.wkt
 from shapely.geometry import mapping
 
+from plankg.domain.region_lifetimes import first_day, last_day
 from plankg.domain.store import ReadStore
 from plankg.tables.queries import internal
 
@@ -37,9 +43,12 @@ class Place:
     code: str
     names: dict[str, str]
     geometry: dict[str, Any] | None
-    region: str | None = None
+    regions: list[str] = field(default_factory=list)  # a municipality's: every region holding its territory
     neighbours: list[str] = field(default_factory=list)
     memberships: list[dict[str, str]] = field(default_factory=list)
+    lifetime: tuple[str, str] = ("", "")  # a region's: beginning and end ("" when open), at their precision
+    originals: list[str] = field(default_factory=list)  # a region's: the regions it was formed from
+    successors: list[str] = field(default_factory=list)  # a region's: the regions formed from it
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,16 @@ class Atlas:
     places: dict[str, Place]
     cooperations: dict[str, dict[str, str]]
     attribution: list[dict[str, str]]  # the geometries' sources with their citations
+
+    def lives_on(self, region: str, day: dt.date) -> bool:
+        """Whether ``region`` lives on ``day``: its beginning on or before it, its end (if any) not before it."""
+        begin, end = self.places[region].lifetime
+        return bool(begin) and first_day(begin) <= day and (not end or day <= last_day(end))
+
+    def region_on(self, uri: str, day: dt.date) -> str | None:
+        """The region a municipality belongs to on ``day`` (None before the first region began)."""
+        living = [r for r in self.places[uri].regions if r in self.places and self.lives_on(r, day)]
+        return living[0] if living else None
 
 
 def _value(solution: ox.QuerySolution, name: str) -> str | None:
@@ -83,7 +102,10 @@ def load_atlas(store: ReadStore) -> Atlas:
             names = {lang: v for lang, v in (("da", _value(s, "name")), ("en", _value(s, "name_en"))) if v}
             geometry = _geometry(_value(s, "geojson"), _value(s, "wkt"))
             place = places[uri] = Place(uri, kind, _value(s, "code") or "", names, geometry)
-        place.region = place.region or _value(s, "region")
+        region = _value(s, "region")
+        if region and region not in place.regions:
+            place.regions.append(region)
+    _read_lifetimes(store, places)
     for s in _select(store, internal("neighbours")):
         uri, neighbour = _value(s, "uri") or "", _value(s, "neighbour") or ""
         if uri in places and neighbour != uri and neighbour not in places[uri].neighbours:
@@ -111,8 +133,31 @@ def load_atlas(store: ReadStore) -> Atlas:
     return Atlas(places, cooperations, attribution)
 
 
-def feature(atlas: Atlas, uri: str, page_of: Any) -> dict[str, Any]:
-    """The Feature of one place; ``page_of`` maps a URI to its page on this server."""
+def _read_lifetimes(store: ReadStore, places: dict[str, Place]) -> None:
+    for s in _select(store, internal("region-lifetimes")):
+        region = places.get(_value(s, "region") or "")
+        if region is None:
+            continue
+        region.lifetime = (_value(s, "from") or "", _value(s, "to") or "")
+        original = _value(s, "original")
+        if original and original in places and original not in region.originals:
+            region.originals.append(original)
+            places[original].successors.append(region.uri)
+    for place in places.values():
+        # a municipality's regions in the order they lived
+        place.regions.sort(key=lambda r: places[r].lifetime[0] if r in places else "")
+
+
+def _region_entry(atlas: Atlas, region: str, page_of: Any) -> dict[str, Any]:
+    place = atlas.places[region]
+    entry: dict[str, Any] = {"uri": region, "names": place.names, "page": page_of(region), "from": place.lifetime[0]}
+    if place.lifetime[1]:
+        entry["to"] = place.lifetime[1]
+    return entry
+
+
+def feature(atlas: Atlas, uri: str, page_of: Any, day: dt.date) -> dict[str, Any]:
+    """The Feature of one place on ``day``; ``page_of`` maps a URI to its page on this server."""
     place = atlas.places[uri]
     memberships = [
         {**m, "name": atlas.cooperations.get(m["cooperation"], {}).get("da", ""), "page": page_of(m["cooperation"])}
@@ -127,8 +172,17 @@ def feature(atlas: Atlas, uri: str, page_of: Any) -> dict[str, Any]:
         "page": page_of(place.uri),
         "memberships": memberships,
     }
+    properties["day"] = day.isoformat()
+    if place.kind == "region":
+        properties["from"] = place.lifetime[0]
+        if place.lifetime[1]:
+            properties["to"] = place.lifetime[1]
+        properties["lives"] = atlas.lives_on(uri, day)
+        properties["formedFrom"] = [_region_entry(atlas, r, page_of) for r in place.originals]
+        properties["succeededBy"] = [_region_entry(atlas, r, page_of) for r in place.successors]
     if place.kind == "municipality":
-        properties["region"] = place.region
+        properties["region"] = atlas.region_on(uri, day)
+        properties["regions"] = [_region_entry(atlas, r, page_of) for r in place.regions if r in atlas.places]
         properties["neighbours"] = [{"uri": n, "geojson": _geojson_href(page_of(n))} for n in place.neighbours]
     return {"type": "Feature", "id": place.uri, "geometry": place.geometry, "properties": properties}
 
@@ -137,9 +191,11 @@ def _geojson_href(page: str | None) -> str | None:
     return f"{page}.geojson" if page else None
 
 
-def feature_collection(atlas: Atlas, uris: list[str], page_of: Any, about: str | None = None) -> dict[str, Any]:
-    """A FeatureCollection of ``uris``, with the cooperations its features mention and the membership rule."""
-    features = [feature(atlas, uri, page_of) for uri in uris if uri in atlas.places]
+def feature_collection(
+    atlas: Atlas, uris: list[str], page_of: Any, day: dt.date, about: str | None = None
+) -> dict[str, Any]:
+    """A FeatureCollection of ``uris`` on ``day``, with the cooperations it mentions and the membership rule."""
+    features = [feature(atlas, uri, page_of, day) for uri in uris if uri in atlas.places]
     mentioned = sorted({m["cooperation"] for f in features for m in f["properties"]["memberships"]})
     collection: dict[str, Any] = {"type": "FeatureCollection"}
     if about:
@@ -147,6 +203,7 @@ def feature_collection(atlas: Atlas, uris: list[str], page_of: Any, about: str |
     collection["cooperations"] = [
         {"uri": c, "names": atlas.cooperations.get(c, {}), "page": page_of(c)} for c in mentioned
     ]
+    collection["day"] = day.isoformat()
     collection["membershipRule"] = MEMBERSHIP_RULE
     collection["attribution"] = atlas.attribution
     collection["features"] = features
@@ -159,9 +216,10 @@ def members_of(atlas: Atlas, cooperation: str) -> list[str]:
     return [p.uri for p in sorted(members, key=lambda p: p.code)]
 
 
-def of_kind(atlas: Atlas, kind: str) -> list[str]:
-    """Every place of ``kind`` (``municipality`` or ``region``), by code."""
-    return [p.uri for p in sorted(atlas.places.values(), key=lambda p: p.code) if p.kind == kind]
+def of_kind(atlas: Atlas, kind: str, day: dt.date) -> list[str]:
+    """Every place of ``kind`` (``municipality`` or ``region``) by code; of regions, those living on ``day``."""
+    places = sorted(atlas.places.values(), key=lambda p: (p.code or "~", p.uri))
+    return [p.uri for p in places if p.kind == kind and (kind != "region" or atlas.lives_on(p.uri, day))]
 
 
 def to_bytes(document: dict[str, Any]) -> bytes:

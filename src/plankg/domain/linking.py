@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from plankg.domain.registry import read_municipalities, read_regions
+from plankg.domain.registry import Unit, read_municipalities, read_regions, read_sources
 from plankg.tables.queries import internal
 from plankg.tables.vocab import CANONICAL_BASE
 
@@ -38,9 +38,12 @@ DAGI_CATEGORIES = {
     "matched": "same code, name, region and DAGI id",
     "name": "names that differ",
     "region": "municipalities whose region code differs",
+    "code": "regions plankg holds without a code, found by name with their code (URI kept)",
+    "successor": "municipalities the snapshot places in the region that succeeded theirs (as the data say)",
     "dagi_id": "DAGI ids that differ",
     "only-registry": "codes in the registry but not in plankg",
     "only-plankg": "codes in plankg but not in the registry snapshot",
+    "no-code": "regions plankg holds without a code that the snapshot does not name either",
 }
 WIKIDATA_CATEGORIES = {
     "agree": "plankg's link is Wikidata's item for the code",
@@ -67,6 +70,13 @@ class Record:
     outside_division: bool = False
     label_point: tuple[float, float] | None = None
     nuts2: str = ""
+    valid: tuple[str, str] = ("", "")  # validity as the registry gives it (DAGI VirkningFra, VirkningTil)
+
+
+def _validity(item: dict[str, Any]) -> tuple[str, str]:
+    """A record's validity fields (DAGI's ``virkningFra``/``virkningTil``, any case), as given."""
+    lowered = {str(k).lower().replace("_", ""): v for k, v in item.items()}
+    return (str(lowered.get("virkningfra") or ""), str(lowered.get("virkningtil") or ""))
 
 
 @dataclass(frozen=True)
@@ -202,6 +212,7 @@ def _record(item: Any, name: str, index: int) -> Record:
         outside_division=outside is True or str(outside).lower() == "true",
         label_point=point,
         nuts2=str(item.get("nuts2") or ""),
+        valid=_validity(item),
     )
 
 
@@ -219,14 +230,17 @@ def reconcile(records: list[Record], folder: Path, source: str) -> Report:
     report = Report(source, DAGI_CATEGORIES)
     tables = {
         "kommune": read_municipalities(folder / "municipalities.csv"),
-        "region": read_regions(folder / "regions.csv"),
+        "region": read_regions(folder / "regions.csv", read_sources(folder / "sources.csv")),
     }
+    successors = successor_codes(tables["region"], records)
     for kind, units in tables.items():
         snapshot = {r.code: r for r in records if r.kind == kind}
         if not snapshot:
             report.notes.append(f"the snapshot holds no {'municipalities' if kind == 'kommune' else 'regions'}")
             continue
-        ours = {u.code: u for u in units}
+        if kind == "region":
+            report.findings += _regions_without_code(units, snapshot)
+        ours = {u.code: u for u in units if u.code}
         for code in sorted(set(ours) | set(snapshot)):
             unit, record = ours.get(code), snapshot.get(code)
             if unit is None and record is not None:
@@ -247,9 +261,7 @@ def reconcile(records: list[Record], folder: Path, source: str) -> Report:
                     Finding("name", kind, code, unit.name, unit.name, record.name)
                     if unit.name != record.name
                     else None,
-                    Finding("region", kind, code, unit.name, unit.region_code or "", record.region_code)
-                    if kind == "kommune" and record.region_code and unit.region_code != record.region_code
-                    else None,
+                    _region_finding(unit, record, successors) if kind == "kommune" else None,
                     Finding("dagi_id", kind, code, unit.name, unit.dagi_id, record.dagi_id)
                     if record.dagi_id and unit.dagi_id != record.dagi_id
                     else None,
@@ -257,6 +269,43 @@ def reconcile(records: list[Record], folder: Path, source: str) -> Report:
                 found = [d for d in differences if d is not None]
                 report.findings += found or [Finding("matched", kind, code, unit.name, unit.name, record.name)]
     return report
+
+
+def successor_codes(regions: list[Unit], records: list[Record]) -> dict[str, set[str]]:
+    """Region code → the codes of the regions that succeed it (a code-less one found by name in ``records``)."""
+    by_name = {r.name: r.code for r in records if r.kind == "region"}
+    result: dict[str, set[str]] = {}
+    for region in regions:
+        code = region.code or by_name.get(region.name, "")
+        for original in region.lifetime.predecessors if region.lifetime and code else ():
+            result.setdefault(original, set()).add(code)
+    return result
+
+
+def _region_finding(unit: Unit, record: Record, successors: dict[str, set[str]]) -> Finding | None:
+    if not record.region_code or record.region_code == unit.region_code:
+        return None
+    if record.region_code in successors.get(unit.region_code or "", set()):
+        note = "the region that succeeded its own; the regions' lifetimes say when it moved"
+        return Finding(
+            "successor", "kommune", unit.code, unit.name, unit.region_code or "", record.region_code, note, True
+        )
+    return Finding("region", "kommune", unit.code, unit.name, unit.region_code or "", record.region_code)
+
+
+def _regions_without_code(units: list[Unit], snapshot: dict[str, Record]) -> list[Finding]:
+    """Regions plankg holds by slug (no code yet): found in the snapshot by name, or not."""
+    findings = []
+    for unit in (u for u in units if not u.code):
+        found = next((r for r in snapshot.values() if r.name == unit.name), None)
+        if found is None:
+            note = f"{unit.slug}: no code published in the snapshot; kept without one (no invented code)"
+            findings.append(Finding("no-code", "region", "", unit.name, unit.name, "", note, explained=True))
+        else:
+            valid = " to ".join(v for v in found.valid if v)
+            note = f"{unit.slug}: takes code {found.code}" + (f", valid {valid}" if valid else "")
+            findings.append(Finding("code", "region", found.code, unit.name, "", found.name, note))
+    return findings
 
 
 def wikidata_items(endpoint: str, timeout: float = TIMEOUT) -> dict[str, set[str]]:

@@ -9,6 +9,7 @@ goes out as the structures the 0.2 JSON Schemas describe. Entities are the thing
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,7 @@ class Reconciler:
     index: SearchIndex
     atlas: Atlas
     id_base: str  # the configured base + "id/"
+    today: dt.date  # the day "a municipality's region" is asked about
 
     def entity_id(self, entry: Entry) -> str:
         """The entity's id: its path under the base's id/."""
@@ -118,7 +120,8 @@ class Reconciler:
         if place is None:
             return []
         if pid == "region":
-            return [self.index.entries.get(place.region)] if place.region else []
+            region = self.atlas.region_on(entry.uri, self.today) if place.kind == "municipality" else None
+            return [self.index.entries.get(region)] if region else []
         if pid == "neighbours":
             return [self.index.entries.get(n) for n in place.neighbours]
         if pid == "cooperations":
@@ -143,8 +146,9 @@ class Reconciler:
         if "code" in entry.identifiers:
             parts.append(entry.identifiers["code"])
         place = self.atlas.places.get(entry.uri)
-        if place is not None and place.region and place.region in self.index.entries:
-            parts.append(self.index.entries[place.region].name())
+        region = self.atlas.region_on(entry.uri, self.today) if place and place.kind == "municipality" else None
+        if region and region in self.index.entries:
+            parts.append(self.index.entries[region].name())
         return ", ".join(parts)
 
     def suggest_entities(self, prefix: str, kinds: Any = None) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The registry layer: the 98 municipalities and 5 regions, generated from the copied tables.
+"""The registry layer: the 98 municipalities and the regions in time, generated from the copied tables.
 
 ``plankg import registry`` turns ``data/registry/*.csv`` and ``kommuner.geojson`` into
 ``data/registry/registry.trig``. Each source's facts go to a named graph of their own
@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import shapely
@@ -39,6 +40,7 @@ from plankg.domain.namespaces import (
     translation_graph,
 )
 from plankg.domain.rdf import GraphWriter, text, to_trig, typed
+from plankg.domain.region_lifetimes import Lifetime, check_one_region_a_day, read_lifetime, write_lifetime
 from plankg.domain.territories import geometry_literals, touching_pairs
 from plankg.tables.vocab import DATASET as DATASET_IRI
 
@@ -65,10 +67,11 @@ class RegistrySource:
     title_da: str
     title_en: str
     citation: str
-    licence: URIRef
+    licence: URIRef | None
     upstream: str
     date: str | None = None  # when the snapshot was taken or the check made
     kind: str = "fixed"
+    quotation: str = ""  # what the source says, verbatim (Danish), for laws and web pages
 
     @property
     def uri(self) -> URIRef:
@@ -100,7 +103,7 @@ TRANSLATIONS = translation_graph("register")
 #: Sources fixed by the project; registry snapshots and checks are listed in ``sources.csv``.
 FIXED_SOURCES = (BOUNDARIES, POST_RULE)
 SOURCE_COLUMNS = ("slug", "kind", "title_da", "title_en", "citation", "licence", "upstream", "date")
-SOURCE_KINDS = ("dawa", "wikidata", "wikidata-check")
+SOURCE_KINDS = ("dawa", "wikidata", "wikidata-check", "law", "web")
 
 _CODE = re.compile(r"^[0-9]{4}$")
 
@@ -119,6 +122,14 @@ class Unit:
     dawa_source: str = ""  # slug of the registry snapshot the code, name and DAGI id come from
     wikidata_source: str = ""  # slug of the source of the Wikidata item
     wikidata_check: str = ""  # slug of the check that confirmed it, if any
+    slug: str = ""  # a region's URI key where it had no published code when it was first described
+    lifetime: Lifetime | None = None  # a region's
+    valid: tuple[str, str] = ("", "")  # a registry record's validity (DAGI VirkningFra/-Til), as given
+
+    @property
+    def key(self) -> str:
+        """The key of the unit's URI: its slug if it has one (the URI never changes), else its code."""
+        return self.slug or self.code
 
 
 def read_municipalities(path: Path) -> list[Unit]:
@@ -134,7 +145,7 @@ def read_municipalities(path: Path) -> list[Unit]:
     return units
 
 
-def _sources(row: dict[str, str]) -> dict[str, str]:
+def _sources(row: dict[str, str]) -> dict[str, Any]:
     return {
         "dawa_source": row.get("dawa_kilde") or "",
         "wikidata_source": row.get("wikidata_kilde") or "",
@@ -146,6 +157,7 @@ def read_sources(path: Path) -> dict[str, RegistrySource]:
     """The registry snapshots and checks, by slug."""
     sources = {}
     for number, row in enumerate(read_table(path, SOURCE_COLUMNS), start=2):
+        row = {**row, "citat": row.get("citat") or ""}
         if row["kind"] not in SOURCE_KINDS:
             raise DataError(f"row {number}: kind {row['kind']!r} is not one of {', '.join(SOURCE_KINDS)}", path)
         if not re.match(r"^[a-z0-9-]+$", row["slug"] or "") or row["slug"] in sources:
@@ -157,27 +169,44 @@ def read_sources(path: Path) -> dict[str, RegistrySource]:
             row["title_da"],
             row["title_en"],
             row["citation"],
-            URIRef(row["licence"]),
+            URIRef(row["licence"]) if row["licence"] else None,
             row["upstream"],
             row["date"],
             row["kind"],
+            row["citat"],
         )
     return sources
 
 
-def read_regions(path: Path) -> list[Unit]:
-    """The region table, checked row by row."""
+def read_regions(path: Path, sources: dict[str, RegistrySource]) -> list[Unit]:
+    """The region table with the regions' lifetimes, checked row by row."""
     units = []
-    for number, row in enumerate(read_table(path, ("kode", "navn", "nuts2", "wikidata", "dagi_id")), start=2):
-        _check_row(path, number, row)
+    kinds = {slug: s.kind for slug, s in sources.items()}
+    columns = ("kode", "navn", "nuts2", "wikidata", "dagi_id", "fra", "fra_kilde")
+    for number, row in enumerate(read_table(path, columns), start=2):
+        slug = (row.get("slug") or "").strip()
+        if slug and not re.match(r"^[a-z0-9-]+$", slug):
+            raise DataError(f"row {number}: slug {slug!r} is not a lower-case ASCII slug", path)
+        _check_row(path, number, row, code_optional=bool(slug))
         units.append(
-            Unit(row["kode"], row["navn"], row["dagi_id"], row["wikidata"], None, nuts2=row["nuts2"], **_sources(row))
+            Unit(
+                row["kode"],
+                row["navn"],
+                row["dagi_id"],
+                row["wikidata"],
+                None,
+                nuts2=row["nuts2"],
+                slug=slug,
+                lifetime=read_lifetime(path, number, row, kinds),
+                valid=(row.get("gyldig_fra") or "", row.get("gyldig_til") or ""),
+                **_sources(row),
+            )
         )
     return units
 
 
-def _check_row(path: Path, number: int, row: dict[str, str]) -> None:
-    if not _CODE.match(row["kode"] or ""):
+def _check_row(path: Path, number: int, row: dict[str, str], code_optional: bool = False) -> None:
+    if not _CODE.match(row["kode"] or "") and not (code_optional and not row["kode"]):
         raise DataError(f"row {number}: code {row['kode']!r} is not 4 digits", path)
     if not row["navn"]:
         raise DataError(f"row {number}: empty name", path)
@@ -203,30 +232,62 @@ def read_boundaries(path: Path) -> dict[str, BaseGeometry]:
 def build_registry(folder: Path) -> list[ox.Quad]:
     """All registry quads, generated from the tables in ``folder``."""
     municipalities = read_municipalities(folder / "municipalities.csv")
-    regions = read_regions(folder / "regions.csv")
+    snapshots = read_sources(folder / "sources.csv")
+    regions = read_regions(folder / "regions.csv", snapshots)
     boundaries = read_boundaries(folder / "kommuner.geojson")
     english = {row["kode"]: row["navn_en"] for row in read_table(folder / "translations.csv", ("kode", "navn_en"))}
-    snapshots = read_sources(folder / "sources.csv")
     _check_consistency(folder, municipalities, regions, boundaries)
     _check_sources(folder, snapshots, municipalities, regions)
+    homes = region_homes(municipalities, regions)
+    lifetimes = {r.key: r.lifetime for r in regions if r.lifetime}
+    check_one_region_a_day(folder / "regions.csv", lifetimes, homes)
 
     sources = {**snapshots, **{s.slug: s for s in FIXED_SOURCES}}
     writers = {s.slug: GraphWriter(s.graph) for s in sources.values()}
     for registry_source in sources.values():
         _describe_source(writers[registry_source.slug], registry_source)
     translations = GraphWriter(TRANSLATIONS)
+    originals = {r.code: region(r.key) for r in regions if r.code}
     for unit in regions:
-        _add_region(writers, sources, translations, unit, english.get(unit.code))
+        english_name = english.get(unit.key) or english.get(unit.code)
+        _add_region(writers, sources, translations, unit, english_name)
+        if unit.lifetime:
+            names = (unit.name, english_name or unit.name)
+            write_lifetime(writers, lambda slug: sources[slug].uri, region(unit.key), unit.lifetime, originals, names)
     for unit in municipalities:
         _add_municipality(writers, sources, unit)
-    _add_geometry(writers[BOUNDARIES.slug], municipalities, regions, boundaries)
+    _add_geometry(writers[BOUNDARIES.slug], municipalities, regions, boundaries, homes)
     return [q for w in (*writers.values(), translations) for q in w.quads]
+
+
+def region_homes(municipalities: list[Unit], regions: list[Unit]) -> dict[str, list[str]]:
+    """Municipality code → the regions (by URI key) that hold it: its own, and every region succeeding that."""
+    successors: dict[str, list[str]] = {}
+    for r in regions:
+        for code in r.lifetime.predecessors if r.lifetime else ():
+            successors.setdefault(code, []).append(r.key)
+    homes = {}
+    for m in municipalities:
+        chain, todo = [], [str(m.region_code)]
+        while todo:
+            key = todo.pop()
+            chain.append(key)
+            todo += successors.get(key, [])
+        homes[m.code] = chain
+    return homes
 
 
 def _check_consistency(
     folder: Path, municipalities: list[Unit], regions: list[Unit], boundaries: dict[str, BaseGeometry]
 ) -> None:
-    region_codes = {r.code for r in regions}
+    region_codes = {r.code for r in regions if r.code}
+    known = region_codes | {r.slug for r in regions if r.slug}
+    for r in regions:
+        for code in r.lifetime.predecessors if r.lifetime else ():
+            if code not in region_codes:
+                raise DataError(f"{r.key}: unknown predecessor region {code} (forgaengere)", folder / "regions.csv")
+    if len(known) != len(regions):
+        raise DataError("duplicate region codes or slugs", folder / "regions.csv")
     codes = [m.code for m in municipalities]
     if len(set(codes)) != len(codes):
         raise DataError("duplicate municipality codes", folder / "municipalities.csv")
@@ -245,7 +306,7 @@ def _check_sources(
     for table, units in (("municipalities.csv", municipalities), ("regions.csv", regions)):
         for unit in units:
             for column, slug, kinds in (
-                ("dawa_kilde", unit.dawa_source, ("dawa",)),
+                ("dawa_kilde", unit.dawa_source, ("dawa", "law") if table == "regions.csv" else ("dawa",)),
                 ("wikidata_kilde", unit.wikidata_source, ("wikidata", "wikidata-check")),
                 ("wikidata_bekraeftet", unit.wikidata_check, ("wikidata-check",)),
             ):
@@ -263,9 +324,15 @@ def _describe_source(w: GraphWriter, s: RegistrySource) -> None:
     w.add(s.uri, DCT.title, text(s.title_da, "da"))
     w.add(s.uri, DCT.title, text(s.title_en, "en"))
     w.label(s.uri, s.title_da, s.title_en)
-    w.add(s.uri, DCT.license, s.licence)
+    if s.licence:
+        w.add(s.uri, DCT.license, s.licence)
     w.add(s.uri, DCT.bibliographicCitation, text(s.citation))
     w.add(s.uri, DCT.source, URIRef(s.upstream))
+    if s.kind in ("law", "web"):
+        w.add(s.uri, RDF.type, SCHEMA.WebPage)
+        w.add(s.uri, SCHEMA.url, URIRef(s.upstream))
+    if s.quotation:
+        w.add(s.uri, DCT.description, text(s.quotation, "da"))
     if s.date:
         w.add(s.uri, DCT.date, typed(s.date, XSD.date))
 
@@ -274,8 +341,13 @@ def _add_organisation(w: GraphWriter, uri: URIRef, cls: URIRef, unit: Unit, data
     """The triples a municipality and a region share (DESIGN §3, first rows); ``by`` is their source."""
     for klass in (cls, CV.PublicOrganisation, ORG.FormalOrganization):
         w.add(uri, RDF.type, klass)
-    w.add(uri, ORG.identifier, typed(unit.code, datatype))
-    w.add(uri, DCT.identifier, typed(unit.dagi_id, PLANKG.DagiId))
+    if unit.code:  # a region formed before its code is published has none (and no DAGI id)
+        w.add(uri, ORG.identifier, typed(unit.code, datatype))
+    if unit.dagi_id:
+        w.add(uri, DCT.identifier, typed(unit.dagi_id, PLANKG.DagiId))
+    for prop, value in zip((SCHEMA.validFrom, SCHEMA.validThrough), unit.valid, strict=True):
+        if value:
+            w.add(uri, prop, text(value))
     w.add(uri, DCT.source, by)
     w.add(uri, DCT.spatial, URIRef(f"{uri}/omraade"))
     territory = URIRef(f"{uri}/omraade")
@@ -299,13 +371,14 @@ def _add_region(
     unit: Unit,
     english: str | None,
 ) -> None:
-    uri = region(unit.code)
+    uri = region(unit.key)
     w = writers[unit.dawa_source]
     _add_organisation(w, uri, PLANKG.Region, unit, PLANKG.RegionCode, sources[unit.dawa_source].uri)
     w.label(uri, unit.name)
     if unit.nuts2:
         w.add(uri, DCT.identifier, typed(unit.nuts2, PLANKG.NutsCode))
-    w.add(uri, RDFS.seeAlso, URIRef(f"{DAWA_BASE}/regioner/{unit.code}"))
+    if unit.code and sources[unit.dawa_source].kind == "dawa":
+        w.add(uri, RDFS.seeAlso, URIRef(f"{DAWA_BASE}/regioner/{unit.code}"))
     w.label(URIRef(f"{uri}/omraade"), f"{unit.name}s område", f"Territory of {english or unit.name}")
     if english:
         translations.add(uri, SKOS.prefLabel, text(english, "en"))
@@ -344,22 +417,31 @@ def _add_posts(w: GraphWriter, uri: URIRef, name: str, official: str) -> None:
 
 
 def _add_geometry(
-    w: GraphWriter, municipalities: list[Unit], regions: list[Unit], boundaries: dict[str, BaseGeometry]
+    w: GraphWriter,
+    municipalities: list[Unit],
+    regions: list[Unit],
+    boundaries: dict[str, BaseGeometry],
+    homes: dict[str, list[str]],
 ) -> None:
-    names = {u.code: u.name for u in (*municipalities, *regions)}
+    """Territories: a region's is the union of the municipalities it holds.
+
+    Each municipality's territory lies within every region territory that covers it.
+    """
+    names = {u.key: u.name for u in (*municipalities, *regions)}
     region_shapes = {
-        r.code: shapely.unary_union([boundaries[m.code] for m in municipalities if m.region_code == r.code])
+        r.key: shapely.unary_union([boundaries[m.code] for m in municipalities if r.key in homes[m.code]])
         for r in regions
     }
-    for code, geometry in region_shapes.items():
-        _add_feature_geometry(w, region(code), names[code], geometry)
+    for key, geometry in region_shapes.items():
+        _add_feature_geometry(w, region(key), names[key], geometry)
     for unit in municipalities:
         uri = municipality(unit.code)
         _add_feature_geometry(w, uri, unit.name, boundaries[unit.code])
-        within = [c for c, g in region_shapes.items() if g.covers(boundaries[unit.code])]
-        if unit.region_code is None or within != [unit.region_code]:
-            raise DataError(f"{unit.code} {unit.name} lies within regions {within}, the table says {unit.region_code}")
-        w.add(URIRef(f"{uri}/omraade"), GEO.sfWithin, URIRef(f"{region(unit.region_code)}/omraade"))
+        within = sorted(k for k, g in region_shapes.items() if g.covers(boundaries[unit.code]))
+        if within != sorted(homes[unit.code]):
+            raise DataError(f"{unit.code} {unit.name} lies within regions {within}, the tables say {homes[unit.code]}")
+        for key in within:
+            w.add(URIRef(f"{uri}/omraade"), GEO.sfWithin, URIRef(f"{region(key)}/omraade"))
     for a, b in touching_pairs({m.code: boundaries[m.code] for m in municipalities}):
         w.add(URIRef(f"{municipality(a)}/omraade"), GEO.sfTouches, URIRef(f"{municipality(b)}/omraade"))
         w.add(URIRef(f"{municipality(b)}/omraade"), GEO.sfTouches, URIRef(f"{municipality(a)}/omraade"))

@@ -68,6 +68,9 @@ def write_snapshot(records: list[Record], folder: Path, upstream: str, retrieved
     """Take names, region codes and DAGI ids from the snapshot; record it as the rows' source.
 
     Rows the snapshot does not hold are kept as they are; codes only in the snapshot are not added.
+    A region plankg holds without a code (by slug) takes the code, DAGI id and validity of the
+    snapshot's region of the same name; its URI stays. A municipality that the snapshot places in the
+    region succeeding its own keeps its region code: the regions' lifetimes say when it moved.
     """
     slug = f"dawa-{retrieved}"
     by_kind = {kind: {r.code: r for r in records if r.kind == kind} for kind in ("kommune", "region")}
@@ -86,18 +89,28 @@ def write_snapshot(records: list[Record], folder: Path, upstream: str, retrieved
                 "date": retrieved,
             },
         )
-        for table, kind in (("municipalities.csv", "kommune"), ("regions.csv", "region")):
+        by_name = {r.name: r for r in by_kind["region"].values()}
+        successors: dict[str, set[str]] = {}
+        for table, kind in (("regions.csv", "region"), ("municipalities.csv", "kommune")):
             fields, rows = _read_rows(copy / table)
             for row in rows:
-                record = by_kind[kind].get(row["kode"])
+                record = by_kind[kind].get(row["kode"]) if row["kode"] else by_name.get(row["navn"])
+                if kind == "region" and record is not None:
+                    for original in (row.get("forgaengere") or "").split():
+                        successors.setdefault(original, set()).add(record.code)
                 if record is None:
                     continue
+                if kind == "region" and not row["kode"]:
+                    row["kode"] = record.code
+                    row["gyldig_fra"], row["gyldig_til"] = record.valid
                 row["navn"] = record.name or row["navn"]
                 row["dagi_id"] = record.dagi_id or row["dagi_id"]
                 row["dawa_kilde"] = slug
-                if kind == "kommune":
+                moved = record.region_code in successors.get(row.get("regionskode", ""), set())
+                if kind == "kommune" and not moved:
                     row["regionskode"] = record.region_code or row["regionskode"]
                     row["regionsnavn"] = record.region_name or row["regionsnavn"]
+                if kind == "kommune":
                     if record.label_point:
                         row["visueltcenter_lon"], row["visueltcenter_lat"] = map(str, record.label_point)
                 elif record.nuts2:

@@ -33,6 +33,7 @@ from plankg.domain.namespaces import (
     XSD,
     source,
 )
+from plankg.domain.region_lifetimes import first_day, last_day
 from plankg.tables.formats import RDF_FORMATS
 from plankg.tables.queries import internal
 from plankg.tables.vocab import CANONICAL_BASE
@@ -94,7 +95,26 @@ def describe_dataset(store: ox.Store, sizes: dict[str, int]) -> Graph:
     _graph_subsets(g, store)
     _authority_codes(g)
     _extent(g, store)
+    _temporal(g, store)
     return g
+
+
+def _temporal(g: Graph, store: ox.Store) -> None:
+    """The temporal coverage: from the earliest to the latest date an instant of the data carries.
+
+    It follows the data: with Region Østdanmark (2027-01-01) in them, the coverage reaches 2027.
+    Each bound keeps the precision it is given in (the regions' beginning is a year, 2007).
+    """
+    dates = [s[0] for s in _rows(store, "instant-dates")]
+    if not dates:
+        return
+    period = DATA["plankg/tidsrum"]
+    g.add((DATASET, DCT.temporal, period))
+    g.add((period, RDF.type, DCT.PeriodOfTime))
+    earliest = min(dates, key=lambda d: first_day(d.value))
+    latest = max(dates, key=lambda d: last_day(d.value))
+    for prop, term in ((DCAT.startDate, earliest), (DCAT.endDate, latest)):
+        g.add((period, prop, Literal(term.value, datatype=URIRef(term.datatype.value))))
 
 
 def _extent(g: Graph, store: ox.Store) -> None:

@@ -10,7 +10,8 @@ A query file starts with comment lines that say what it asks and declare its par
 A parameter's type is ``iri`` or an XSD datatype (``xsd:date``, ``xsd:gYear``, ``xsd:string``,
 ``xsd:integer``, ``xsd:boolean``, ``xsd:decimal``). Values are bound to the query's variables
 (pyoxigraph's substitutions, SPARQL SEP-0007), never spliced into its text; a parameter with no
-value and no default stays unbound, so the query answers for all values. Every parameter must be
+value and no default stays unbound, so the query answers for all values. The default ``today`` of
+an ``xsd:date`` is the day the caller says is today (the server's setting), else the real date. Every parameter must be
 a projected variable of the query (SEP-0007 substitutes only those), so answers also show it.
 """
 
@@ -104,9 +105,9 @@ class NamedQuery:
     parameters: tuple[Parameter, ...]
 
     def bindings(
-        self, values: dict[str, str]
+        self, values: dict[str, str], today: dt.date | None = None
     ) -> dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]:
-        """Typed bindings for ``values`` and the declared defaults."""
+        """Typed bindings for ``values`` and the declared defaults (``today``: the day a default ``today`` means)."""
         declared = {p.name: p for p in self.parameters}
         unknown = sorted(set(values) - set(declared))
         if unknown:
@@ -115,6 +116,8 @@ class NamedQuery:
         result: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {}
         for parameter in self.parameters:
             value = values.get(parameter.name, parameter.default)
+            if value == "today" and parameter.name not in values:
+                value = (today or dt.date.today()).isoformat()
             if value is not None:
                 result[ox.Variable(parameter.name)] = parameter.term(value)
         return result
@@ -123,14 +126,14 @@ class NamedQuery:
 _OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
-def runnable_text(query: NamedQuery, values: dict[str, str] | None = None) -> str:
+def runnable_text(query: NamedQuery, values: dict[str, str] | None = None, today: dt.date | None = None) -> str:
     """The query's text with its bound parameters written into it, for any SPARQL client.
 
     The values (and the declared defaults) go into a ``VALUES`` block at the start of the outer
     ``WHERE`` group, so the text runs as it is at ``/sparql`` and answers as the bound query does.
     """
     try:
-        return inject_values(query.text, query.bindings(values or {}))
+        return inject_values(query.text, query.bindings(values or {}, today))
     except ValueError as error:
         raise QueryError(f"{query.name}: {error}") from error
 
@@ -188,7 +191,7 @@ def find_query(name_or_file: str) -> NamedQuery:
 
 
 def run_query(
-    store: ox.Store, query: NamedQuery, values: dict[str, str]
+    store: ox.Store, query: NamedQuery, values: dict[str, str], today: dt.date | None = None
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Run ``query`` over the union of the store's graphs with ``values`` bound."""
-    return store.query(query.text, use_default_graph_as_union=True, substitutions=query.bindings(values))
+    return store.query(query.text, use_default_graph_as_union=True, substitutions=query.bindings(values, today))

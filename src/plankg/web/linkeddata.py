@@ -23,6 +23,7 @@ from plankg.web.caching import etag, not_modified
 from plankg.web.errors import NotHeld
 from plankg.web.messages import ui_language
 from plankg.web.pages import render_document
+from plankg.web.params import day_param
 from plankg.web.state import local_href, state
 
 bp = Blueprint("linkeddata", __name__)
@@ -69,15 +70,16 @@ def document(path: str) -> Response:
 
 
 def _geojson(iri: str) -> bytes:
-    """The GeoJSON of a place (a Feature), a cooperation (its members) or a place collection."""
+    """The GeoJSON of a place (a Feature), a cooperation (its members) or a place collection, on ``?dato=``."""
     atlas = state().atlas
+    day = day_param()
     if iri in atlas.places:
-        return geo.to_bytes({**geo.feature(atlas, iri, local_href), "attribution": atlas.attribution})
+        return geo.to_bytes({**geo.feature(atlas, iri, local_href, day), "attribution": atlas.attribution})
     base = state().config.base_uri
     if iri in atlas.cooperations:
-        return geo.to_bytes(geo.feature_collection(atlas, geo.members_of(atlas, iri), local_href, iri))
+        return geo.to_bytes(geo.feature_collection(atlas, geo.members_of(atlas, iri), local_href, day, iri))
     kind = {f"{base}id/kommune": "municipality", f"{base}id/region": "region"}[iri]
-    return geo.to_bytes(geo.feature_collection(atlas, geo.of_kind(atlas, kind), local_href, iri))
+    return geo.to_bytes(geo.feature_collection(atlas, geo.of_kind(atlas, kind, day), local_href, day, iri))
 
 
 def _collection(iri: str, slug: str, extension: str | None, base: str) -> Response:
@@ -151,8 +153,9 @@ def _negotiated(iri: str, extension: str | None, base: str, family: str = "page"
 
 
 def _etag(iri: str, page: int, chosen: Format) -> str:
-    """Document, page, variant and (for HTML) the page language."""
-    return etag(iri, str(page), chosen.media_type, ui_language() if chosen is HTML else "")
+    """Document, page, variant, the day asked about (pages and maps change with it) and the page language."""
+    day = day_param().isoformat() if chosen in (HTML, GEOJSON) else ""
+    return etag(iri, str(page), chosen.media_type, day, ui_language() if chosen is HTML else "")
 
 
 def _built_at() -> datetime:

@@ -13,6 +13,17 @@ from plankg.tables.negotiate import LANGUAGES, choose_language
 TEXT = {
     "da": {
         "facts": "Oplysninger",
+        "region_of": "Region",
+        "region_life": "Levetid",
+        "region_from": "fra {date}",
+        "region_until": "til og med {date}",
+        "region_formed_from": "Dannet af",
+        "region_succeeded_by": "Fortsat af",
+        "region_municipalities": "Kommuner i regionen",
+        "regions_current": "Regioner i dag",
+        "regions_former": "Tidligere regioner",
+        "regions_future": "Kommende regioner",
+        "today_is": "I dag er",
         "search": "Søg",
         "results_title": "Svar på forespørgslen",
         "results_query": "Forespørgslen",
@@ -103,6 +114,17 @@ TEXT = {
     },
     "en": {
         "facts": "Facts",
+        "region_of": "Region",
+        "region_life": "Lifetime",
+        "region_from": "from {date}",
+        "region_until": "until {date}",
+        "region_formed_from": "Formed from",
+        "region_succeeded_by": "Succeeded by",
+        "region_municipalities": "Municipalities of the region",
+        "regions_current": "Regions today",
+        "regions_former": "Former regions",
+        "regions_future": "Coming regions",
+        "today_is": "Today is",
         "search": "Search",
         "results_title": "Answer to the query",
         "results_query": "The query",
@@ -200,6 +222,7 @@ MAP_TEXT = {
         "several": "Flere samarbejder",
         "municipalities_on": "kommuner på datoen",
         "shown_on": "Medlemskaber pr.",
+        "regions_on": "Regioner pr.",
         "failed": "Kortet kunne ikke hentes:",
         "neighbour": "nabokommune",
         "from": "fra",
@@ -211,6 +234,7 @@ MAP_TEXT = {
         "several": "Several cooperations",
         "municipalities_on": "municipalities on the day",
         "shown_on": "Memberships as of",
+        "regions_on": "Regions as of",
         "failed": "The map could not be loaded:",
         "neighbour": "neighbouring municipality",
         "from": "from",
@@ -240,3 +264,56 @@ def remember_language(response: Response) -> Response:
     if "Accept-Language" in vary and "Cookie" not in vary:
         response.headers["Vary"] = vary + ", Cookie"
     return response
+
+
+REGION_STATES = {
+    "da": {"current": "findes i dag", "former": "ophørt", "future": "begynder senere"},
+    "en": {"current": "exists today", "former": "ended", "future": "begins later"},
+}
+MONTHS = {
+    "da": (
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+def message(lang: str, key: str) -> str:
+    """One text of the catalogue, as a string."""
+    return str(TEXT[lang][key])
+
+
+def human_date(value: str, lang: str) -> str:
+    """A date as people write it, at the precision it is given in: 2007, januar 2016, 2. december 2009."""
+    parts = value.split("-")
+    if len(parts) == 1 or not all(p.isdigit() for p in parts):
+        return value
+    month = MONTHS[lang][int(parts[1]) - 1]
+    if len(parts) == 2:
+        return f"{month} {parts[0]}"
+    day = int(parts[2])
+    return f"{day}. {month} {parts[0]}" if lang == "da" else f"{day} {month} {parts[0]}"

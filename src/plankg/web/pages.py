@@ -7,15 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template
 
 from plankg.domain.containers import membership_rows
 from plankg.domain.geo import Atlas
+from plankg.domain.region_lifetimes import first_day
 from plankg.domain.resources import LABELS, Document
 from plankg.tables.formats import GEOJSON
 from plankg.tables.vocab import PREFIXES
-from plankg.web.errors import ProtocolError
-from plankg.web.messages import MAP_TEXT, TEXT, ui_language
+from plankg.web.messages import MAP_TEXT, REGION_STATES, TEXT, human_date, message, ui_language
+from plankg.web.params import day_param
 from plankg.web.state import local_href, state
 
 bp = Blueprint("pages", __name__)
@@ -153,6 +154,49 @@ def _map_mode(iri: str, atlas: Atlas) -> str:
     return "all"
 
 
+def _region_entry(atlas: Atlas, region: str, lang: str, today: date) -> dict[str, str]:
+    """A region as a page shows it: name, link, lifetime in words, and its state today."""
+    place = atlas.places[region]
+    begin, end = place.lifetime
+    words = [message(lang, "region_from").format(date=human_date(begin, lang))] if begin else []
+    if end:
+        words.append(message(lang, "region_until").format(date=human_date(end, lang)))
+    state_today = "current" if atlas.lives_on(region, today) else "former"
+    if begin and first_day(begin) > today:
+        state_today = "future"
+    return {
+        "name": place.names.get(lang) or place.names.get("da", region),
+        "href": local_href(region) or "",
+        "life": ", ".join(words),
+        "state": state_today,
+        "state_text": REGION_STATES[lang][state_today],
+    }
+
+
+def region_summary(iri: str, atlas: Atlas, lang: str, today: date) -> dict[str, object] | None:
+    """What a page says about regions in time: a municipality's regions, a region's lifetime and lineage."""
+    place = atlas.places.get(iri)
+    if place is None:
+        return None
+    if place.kind == "municipality":
+        return {"regions": [_region_entry(atlas, r, lang, today) for r in place.regions if r in atlas.places]}
+    return {
+        "lifetime": _region_entry(atlas, iri, lang, today),
+        "formed_from": [_region_entry(atlas, r, lang, today) for r in place.originals],
+        "succeeded_by": [_region_entry(atlas, r, lang, today) for r in place.successors],
+    }
+
+
+def regions_by_state(atlas: Atlas, lang: str, today: date) -> dict[str, list[dict[str, str]]]:
+    """The regions of ``/id/region``, current, former and coming apart."""
+    grouped: dict[str, list[dict[str, str]]] = {"current": [], "former": [], "future": []}
+    for place in sorted(atlas.places.values(), key=lambda p: (p.code or "~", p.uri)):
+        if place.kind == "region":
+            entry = _region_entry(atlas, place.uri, lang, today)
+            grouped[entry["state"]].append(entry)
+    return grouped
+
+
 def render_document(found: Document, base: str, formats: list[tuple[str, str]]) -> str:
     """The HTML page of a resource document."""
     lang = ui_language()
@@ -174,8 +218,13 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str]]) 
         membership["member_href"] = local_href(membership["medlem"]) or ""
     geojson = next((href for media_type, href in formats if media_type == GEOJSON.media_type), None)
     atlas = state().atlas
+    today = state().config.current_day()
+    collection = found.iri == f"{state().config.base_uri}id/region"
     return render_template(
         "resource.html",
+        regions=region_summary(found.iri, atlas, lang, today),
+        region_groups=regions_by_state(atlas, lang, today) if collection else None,
+        today=human_date(today.isoformat(), lang),
         registry=registry_rows(found, names, atlas.places[found.iri].kind) if found.iri in atlas.places else [],
         geojson=geojson,
         map_mode=_map_mode(found.iri, atlas),
@@ -203,26 +252,24 @@ def front() -> Response:
     return response
 
 
-def _is_day(text: str) -> bool:
-    try:
-        return len(text) == 10 and date.fromisoformat(text).year >= 1
-    except ValueError:
-        return False
+@bp.app_template_global()
+def server_today() -> str:
+    """The day the server treats as today (the setting, else the real date): pages and maps use it."""
+    return state().config.current_day().isoformat()
 
 
 @bp.route("/kort")
 def overview_map() -> Response:
     """The map of cooperations: every municipality, coloured by its cooperations on a chosen day."""
     lang = ui_language()
-    day = request.args.get("dato")
-    if day is not None and not _is_day(day):
-        raise ProtocolError(400, f"dato must be a day written YYYY-MM-DD (2009-12-02), not {day[:40]!r}")
+    day_param()  # a ?dato= that is not a day is refused before the page is drawn
     body = render_template(
         "map.html",
         text=TEXT[lang],
         map_text=MAP_TEXT[lang],
         lang=lang,
         source="/doc/kommune.geojson",
+        regions="/doc/region.geojson",
         attribution=state().atlas.attribution,
     )
     response = Response(body, content_type="text/html; charset=utf-8")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import request
 
 from plankg.domain.search import MAX_QUERY
 from plankg.web.errors import ProtocolError
+from plankg.web.state import state
 
 
 def read_query(text: str | None) -> str:
@@ -26,3 +29,16 @@ def int_param(name: str, default: int, low: int, high: int) -> int:
     if not given.strip().lstrip("+-").isdigit() or not low <= int(given) <= high:
         raise ProtocolError(400, f"{name} must be a whole number from {low} to {high}")
     return int(given)
+
+
+def day_param(name: str = "dato") -> date:
+    """The day a page or document is asked about (``?dato=YYYY-MM-DD``), by default the server's today."""
+    given = request.args.get(name)
+    if given is None:
+        return state().config.current_day()
+    try:
+        if len(given) != 10:
+            raise ValueError(given)
+        return date.fromisoformat(given)
+    except ValueError:
+        raise ProtocolError(400, f"{name} must be a day written YYYY-MM-DD (2009-12-02), not {given[:40]!r}") from None

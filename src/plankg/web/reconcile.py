@@ -39,7 +39,9 @@ bp.after_request(open_cors)
 def reconciler() -> Reconciler:
     """The reconciler of the data version this request is served from."""
     app_state = state()
-    return Reconciler(app_state.search, app_state.atlas, app_state.config.base_uri + "id/")
+    return Reconciler(
+        app_state.search, app_state.atlas, app_state.config.base_uri + "id/", app_state.config.current_day()
+    )
 
 
 def manifest() -> dict[str, Any]:

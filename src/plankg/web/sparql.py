@@ -188,8 +188,9 @@ def _query_page() -> Response:
     from plankg.tables.queries import list_queries, runnable_text
 
     lang = ui_language()
+    today = state().config.current_day()
     queries = [
-        {"name": q.name, "title": q.title, "description": q.description, "runnable": runnable_text(q)}
+        {"name": q.name, "title": q.title, "description": q.description, "runnable": runnable_text(q, today=today)}
         for q in list_queries()
     ]
     examples = [{"name": q["name"], "title": q["title"], "query": q["runnable"]} for q in queries]

@@ -31,10 +31,25 @@
     return found;
   }
 
+  /* "Today" is the server's day (its setting, else its real date), so the map and the pages agree. */
   function today() {
+    var day = document.documentElement.dataset.today;
+    if (day) return day;
     var now = new Date();
     var pad = function (n) { return (n < 10 ? "0" : "") + n; };
     return now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
+  }
+
+  /* The rule of queries/region-on-date.rq: a region lives from its beginning to its end (if any),
+   * compared at the precision each date is given in. */
+  function livesOn(entry, day) {
+    if (!entry.from || day.slice(0, entry.from.length) < entry.from) return false;
+    return !entry.to || day.slice(0, entry.to.length) <= entry.to;
+  }
+
+  function regionOn(feature, day) {
+    var living = (feature.properties.regions || []).filter(function (r) { return livesOn(r, day); });
+    return living.length ? living[0] : null;
   }
 
   function element(tag, className, text) {
@@ -105,13 +120,34 @@
         },
         onEachFeature: function (feature, shape) {
           shape.bindTooltip(function () {
-            var held = cooperationsOn(feature, dateInput.value).map(function (c) { return names[c]; });
-            return tooltip(feature, held.length ? held : [text.none]);
+            var day = dateInput.value || today();
+            var held = cooperationsOn(feature, day).map(function (c) { return names[c]; });
+            var region = regionOn(feature, day);
+            var lines = held.length ? held : [text.none];
+            return tooltip(feature, lines.concat(region ? [nameOf(region.names, lang)] : []));
           }, { sticky: true });
           shape.on("click", function () { window.location.href = withLang(feature.properties.page, lang); });
         }
       }).addTo(map);
       map.fitBounds(layer.getBounds());
+
+      /* The regions as they are on the chosen day: their borders, drawn over the municipalities. */
+      var regionLayer = null;
+      var regionStatus = document.getElementById("region-status");
+      function drawRegions(day) {
+        return getJSON(container.dataset.regions + "?dato=" + encodeURIComponent(day)).then(function (regions) {
+          if (regionLayer) map.removeLayer(regionLayer);
+          regionLayer = L.geoJSON(regions, {
+            interactive: false,
+            style: function (f) {
+              return { className: "region-graense region-" + (f.properties.code || "uden-kode"), color: "#1a1a1a", weight: 2.4, fill: false };
+            }
+          }).addTo(map);
+          var labels = regions.features.map(function (f) { return nameOf(f.properties.names, lang); });
+          regionStatus.textContent = text.regions_on + " " + day + ": " + labels.length + " — " + labels.join(", ");
+          container.dataset.regionsOn = day;
+        });
+      }
 
       function drawLegend(day) {
         legend.textContent = "";
@@ -152,6 +188,7 @@
         var day = dateInput.value || today();
         layer.setStyle(function (feature) { return { fillColor: colourOn(feature, day) }; });
         drawLegend(day);
+        drawRegions(day);
         params.set("dato", day);
         window.history.replaceState(null, "", "?" + params.toString());
       }
@@ -164,7 +201,7 @@
         });
       });
       drawLegend(dateInput.value);
-      container.dataset.ready = "true";
+      return drawRegions(dateInput.value).then(function () { container.dataset.ready = "true"; });
     }).catch(function (error) {
       status.textContent = text.failed + " " + error.message;
     });
@@ -250,7 +287,7 @@
     });
   }
 
-  window.plankgMap = { holdsOn: holdsOn };
+  window.plankgMap = { holdsOn: holdsOn, livesOn: livesOn };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
