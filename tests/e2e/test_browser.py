@@ -321,3 +321,35 @@ def test_a_shared_query_link_opens_as_a_page_with_labels(browser: Browser, live_
     assert cells.first.get_attribute("title", timeout=5_000).startswith("https://w3id.org/plankg/id/kommune/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.close()
+
+
+@pytest.mark.parametrize(("today", "regions"), [("2026-12-31", 5), ("2027-01-01", 4)])
+def test_the_map_draws_the_regions_of_the_servers_today(
+    browser: Browser, cache_dir: Path, today: str, regions: int
+) -> None:
+    """With the server's clock set (a setting), /kort draws five regions on New Year's Eve and four the day after."""
+    server = LiveServer(cache_dir, env={"PLANKG_TODAY": today})
+    try:
+        page, errors, hosts = open_page(browser, server)
+        page.goto(server.url + "/kort")
+        page.wait_for_selector("#kort[data-ready=true]")
+        assert page.input_value("#dato") == today
+        assert page.locator("path.region-graense").count() == regions
+        status = page.locator("#region-status").inner_text()
+        assert status.startswith(f"Regioner pr. {today}: {regions}")
+        assert ("Region Østdanmark" in status) == (regions == 4)
+        assert ("Region Hovedstaden" in status) == (regions == 5)
+        # Albertslund's tooltip names its region on the chosen day
+        page.locator("path.kommune-0165").hover()
+        tip = page.locator(".leaflet-tooltip").inner_text()
+        assert ("Region Østdanmark" in tip) == (regions == 4) and ("Region Hovedstaden" in tip) == (regions == 5)
+        # the other day, chosen on the map, draws the other number of regions
+        other = "2027-01-01" if regions == 5 else "2026-12-31"
+        page.fill("#dato", other)
+        page.wait_for_selector(f"#kort[data-regions-on='{other}']")
+        assert page.locator("path.region-graense").count() == 9 - regions
+        assert errors == []
+        assert set(hosts) == {f"127.0.0.1:{server.port}"}
+        page.close()
+    finally:
+        server.stop()

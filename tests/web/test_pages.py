@@ -138,7 +138,7 @@ def test_the_language_choice_is_remembered(app) -> None:  # type: ignore[no-unty
     first = client.get("/doc/kommune/0621?lang=en")
     assert "lang=en" in first.headers.get("Set-Cookie", "")
     later = client.get("/doc/samarbejde/trekantomraadet", headers={"Accept-Language": "da"})
-    assert later.get_data(as_text=True).startswith('<!doctype html>\n<html lang="en">')
+    assert later.get_data(as_text=True).startswith('<!doctype html>\n<html lang="en" ')
     assert "Cookie" in later.headers["Vary"]
     back = client.get("/?lang=da")
     assert 'lang="da"' in back.get_data(as_text=True) and "lang=da" in back.headers.get("Set-Cookie", "")

@@ -281,12 +281,12 @@ def _check_consistency(
     folder: Path, municipalities: list[Unit], regions: list[Unit], boundaries: dict[str, BaseGeometry]
 ) -> None:
     region_codes = {r.code for r in regions if r.code}
-    known = region_codes | {r.slug for r in regions if r.slug}
     for r in regions:
         for code in r.lifetime.predecessors if r.lifetime else ():
             if code not in region_codes:
                 raise DataError(f"{r.key}: unknown predecessor region {code} (forgaengere)", folder / "regions.csv")
-    if len(known) != len(regions):
+    keys = [r.key for r in regions]
+    if len(set(keys)) != len(keys) or len(region_codes) != sum(1 for r in regions if r.code):
         raise DataError("duplicate region codes or slugs", folder / "regions.csv")
     codes = [m.code for m in municipalities]
     if len(set(codes)) != len(codes):
