@@ -1,6 +1,6 @@
 """Synthetic data of plankg's domain, at a chosen size, for benchmarks.
 
-Starts from the project's own data (98 municipalities, 5 regions, the two real cooperations) and
+Starts from the project's own data (98 municipalities, the regions in time, the two real cooperations) and
 adds generated cooperations shaped like the real ones: labels in two languages, a classification,
 themes, memberships with intervals of mixed precision, a board with its mayors' seats, a
 secretariat and fora. The generator is deterministic (a seeded random source).

@@ -109,7 +109,8 @@ TEXT = {
         "examples": "Eksempler (klik for at køre)",
         "run": "Kør",
         "intro": "plankg udgiver viden om danske kommuners samarbejde om planstrategien som linked open data: "
-        "de 98 kommuner og 5 regioner, samarbejderne, deres medlemmer, bestyrelser og fora — "
+        "de 98 kommuner og regionerne (fem fra 2007, fire fra 2027), samarbejderne, deres medlemmer, "
+        "bestyrelser og fora — "
         "hver oplysning med sin kilde.",
     },
     "en": {
@@ -209,7 +210,8 @@ TEXT = {
         "examples": "Examples (click to run)",
         "run": "Run",
         "intro": "plankg publishes what is known about Danish municipalities' cooperation on the planning "
-        "strategy as linked open data: the 98 municipalities and 5 regions, the cooperations, their "
+        "strategy as linked open data: the 98 municipalities and the regions (five from 2007, four from 2027), "
+        "the cooperations, their "
         "members, boards and fora — each fact with its source.",
     },
 }
