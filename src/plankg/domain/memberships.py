@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from plankg.domain.csvfiles import DataError, read_table
 from plankg.domain.dataset import Loaded
-from plankg.domain.namespaces import DCT, ORG, RDF, ROLLE, TIME, XSD, municipality
+from plankg.domain.namespaces import DCT, ORG, PLANKG, RDF, ROLLE, TIME, XSD, municipality
 from plankg.domain.namespaces import cooperation as cooperation_iri
 from plankg.domain.rdf import iri, typed
 from plankg.tables.queries import internal
@@ -39,7 +39,8 @@ _PRECISIONS = (
 class Context:
     """What the rest of the dataset says that the table refers to."""
 
-    names: dict[str, str]  # municipality code → Danish name
+    names: dict[str, str]  # municipality or region code → Danish name
+    members: dict[str, str]  # municipality or region code → its IRI
     cooperations: set[str]
     units: dict[str, str]  # unit IRI → its classification
     sources: dict[str, tuple[str, str]]  # source URL → (source IRI, graph IRI)
@@ -53,12 +54,13 @@ class Context:
         def pairs(text: str) -> list[tuple[str, ...]]:
             return [tuple(t.value for t in row) for row in query(text, use_default_graph_as_union=True)]  # type: ignore[union-attr]
 
-        names = pairs(internal("membership-context-names"))
+        named = pairs(internal("membership-context-names"))
         cooperations = pairs(internal("membership-context-cooperations"))
         units = pairs(internal("membership-context-units"))
         sources = [tuple(t.value for t in row) for row in query(internal("membership-context-sources"))]  # type: ignore[union-attr]
         return cls(
-            names=dict(names),  # type: ignore[arg-type]
+            names={code: name for code, name, _ in named},
+            members={code: uri for code, _, uri in named},
             cooperations={c for (c,) in cooperations},
             units=dict(units),  # type: ignore[arg-type]
             sources={url: (s, g) for url, s, g in sources},
@@ -79,6 +81,7 @@ class Row:
     on: str
     source: str
     graph: str
+    note: str = ""
 
     @property
     def membership(self) -> str:
@@ -113,13 +116,13 @@ def _check_row(path: Path, number: int, record: dict[str, str], context: Context
     values = {key: (record.get(key) or "").strip() for key in COLUMNS}
     code = values["kode"]
     if code not in context.names:
-        raise error(f"unknown municipality code {code!r} (kode)")
+        raise error(f"unknown municipality or region code {code!r} (kode)")
     if values["navn"] and values["navn"] != context.names[code]:
         raise error(f"municipality {code} is {context.names[code]!r} in the registry, the row says {values['navn']!r}")
     cooperation = str(cooperation_iri(values["samarbejde"]))
     if cooperation not in context.cooperations:
         raise error(f"unknown cooperation {values['samarbejde']!r} (samarbejde): it must be described in data/kilder/")
-    organisation, member, role = cooperation, str(municipality(code)), str(ROLLE.medlem)
+    organisation, member, role = cooperation, context.members[code], str(ROLLE.medlem)
     if values["enhed"]:
         organisation = f"{cooperation}/{values['enhed']}"
         if context.units.get(organisation) != _BOARD:
@@ -128,8 +131,8 @@ def _check_row(path: Path, number: int, record: dict[str, str], context: Context
     for column in ("fra", "til", "paa_dato"):
         if values[column] and _precision(values[column]) is None:
             raise error(f"{column} {values[column]!r} is not a year (2007), a month (2016-01) or a date (2009-12-02)")
-    if not values["fra"] and not values["paa_dato"]:
-        raise error("needs a beginning (fra) or a date on which the membership held (paa_dato)")
+    if not values["fra"] and not values["paa_dato"] and not values["note"]:
+        raise error("a membership with no date (fra, paa_dato) needs a note saying why (note)")
     if values["kilde_url"] not in context.sources:
         raise error(f"source {values['kilde_url']!r} (kilde_url) is not described (schema:url) in data/kilder/")
     source, graph = context.sources[values["kilde_url"]]
@@ -137,13 +140,14 @@ def _check_row(path: Path, number: int, record: dict[str, str], context: Context
         number,
         organisation,
         member,
-        str(municipality(code)),
+        member if not values["enhed"] else str(municipality(code)),
         role,
         values["fra"],
         values["til"],
         values["paa_dato"],
         source,
         graph,
+        values["note"],
     )
 
 
@@ -184,10 +188,12 @@ def row_quads(row: Row) -> list[ox.Quad]:
         (membership, iri(ORG.member), iri(row.member)),
         (membership, iri(ORG.organization), iri(row.organisation)),
         (membership, iri(ORG.role), iri(row.role)),
-        (membership, iri(ORG.memberDuring), interval),
         (membership, iri(DCT.source), iri(row.source)),
-        (interval, iri(RDF.type), iri(TIME.Interval)),
     ]
+    if row.note:  # the project's note beside the fact it explains, as written (in English, quoting Danish)
+        triples.append((membership, iri(PLANKG.note), ox.Literal(row.note, language="en")))
+    if row.begin or row.end or row.on:  # a membership no source dates has no interval
+        triples += [(membership, iri(ORG.memberDuring), interval), (interval, iri(RDF.type), iri(TIME.Interval))]
     for value, link, slug in (
         (row.begin, TIME.hasBeginning, "begyndelse"),
         (row.end, TIME.hasEnd, "slut"),

@@ -55,6 +55,7 @@ def _minter(kind: str) -> Callable[[str], URIRef]:
 municipality = _minter("municipality")
 region = _minter("region")
 cooperation = _minter("cooperation")
+area = _minter("area")
 source = _minter("source")
 register_graph = _minter("register_graph")
 translation_graph = _minter("translation_graph")

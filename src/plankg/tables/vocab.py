@@ -48,6 +48,7 @@ URI_PATTERNS = {
     "municipality": "id/kommune/{}",  # 4-digit kommunekode
     "region": "id/region/{}",  # 4-digit regionskode, or a slug where no code is published
     "cooperation": "id/samarbejde/{}",
+    "area": "id/omraade/{}",  # a planning area designated by law (not an organisation)
     "source": "id/kilde/{}",
     "register_graph": "graph/register/{}",
     "translation_graph": "graph/oversaettelse/{}",
