@@ -65,19 +65,24 @@ def fill_of(page: Page, selector: str) -> str:
     return str(page.eval_on_selector(selector, "e => getComputedStyle(e).fill"))
 
 
-def shown_memberships(page: Page) -> set[tuple[str, str]]:
-    """(code, cooperation) for every municipality the map colours, read from the paths and the legend."""
-    swatches = page.eval_on_selector_all(
-        "#legend li[data-cooperation]",
-        "items => items.map(li => "
-        "[li.dataset.cooperation, getComputedStyle(li.querySelector('.swatch')).backgroundColor])",
-    )
-    cooperation_of_colour = {colour: uri for uri, colour in swatches}
-    fills = page.eval_on_selector_all(
+def shown_states(page: Page) -> dict[str, set[tuple[str, str]]]:
+    """(code, cooperation) per state, as every drawn municipality says it shows them (data-members, data-documented)."""
+    marks = page.eval_on_selector_all(
         "path.kommune",
-        "paths => paths.map(p => [p.getAttribute('class').match(/kommune-(\\d+)/)[1], getComputedStyle(p).fill])",
+        "paths => paths.map(p => [p.getAttribute('class').match(/kommune-(\\d+)/)[1], "
+        "p.getAttribute('data-members'), p.getAttribute('data-documented')])",
     )
-    return {(code, cooperation_of_colour[fill]) for code, fill in fills if fill in cooperation_of_colour}
+    found: dict[str, set[tuple[str, str]]] = {"member": set(), "last documented": set()}
+    for code, members, documented in marks:
+        found["member"] |= {(code, uri) for uri in (members or "").split()}
+        found["last documented"] |= {(code, uri) for uri in (documented or "").split()}
+    return found
+
+
+HIDDEN = ("kommunekontaktraad", "planlaegningsomraade")
+KINDS = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?c ?label ?kind WHERE { ?c a org:OrganizationalCollaboration ; org:classification ?kind ;
+skos:prefLabel ?label FILTER(LANG(?label) = "da") }"""
 
 
 def test_the_map_of_cooperations(browser: Browser, live_server: LiveServer, store) -> None:  # type: ignore[no-untyped-def]
@@ -91,16 +96,14 @@ def test_the_map_of_cooperations(browser: Browser, live_server: LiveServer, stor
         store, "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a <https://w3id.org/plankg/def/core/Municipality> }"
     )
     assert page.locator("path.kommune").count() == int(municipalities[0]["n"]) == 98
-    labels = select(
-        store,
-        """SELECT DISTINCT ?label WHERE { ?c a <http://www.w3.org/ns/org#OrganizationalCollaboration> ;
-        <http://www.w3.org/2004/02/skos/core#prefLabel> ?label FILTER(LANG(?label) = "da") }""",
-    )
+    # The legend lists the cooperations of the kinds shown by default: all but KKR (and the area)
+    cooperations = select(store, KINDS)
+    shown = {row["c"] for row in cooperations if not row["kind"].endswith(HIDDEN)}
     legend = page.locator("#legend").inner_text()
-    assert {row["label"] for row in labels} == {"Trekantområdet", "Vestegnssamarbejdet"}
-    assert all(row["label"] in legend for row in labels)
+    assert len(shown) >= 14 and all(row["label"] in legend for row in cooperations if row["c"] in shown)
+    assert not any(row["label"] in legend for row in cooperations if row["c"] not in shown)
 
-    # Haderslev joined Trekantområdet in January 2016: uncoloured in 2009, coloured today.
+    # Haderslev joined Trekantområdet in January 2016: uncoloured in 2009, Trekantområdet's colour today.
     trekant = page.eval_on_selector(
         "#legend li[data-cooperation$='trekantomraadet'] .swatch", "e => getComputedStyle(e).backgroundColor"
     )
@@ -110,13 +113,34 @@ def test_the_map_of_cooperations(browser: Browser, live_server: LiveServer, stor
     today = fill_of(page, "path.kommune-0510")
     assert in_2009 != today == trekant
 
-    # On every day the map shows exactly the members the named query members-on-date finds.
+    # On every day the map shows the states the named query members-on-date finds: members and
+    # memberships last documented earlier apart, nothing for "not known".
     query = find_query("members-on-date")
-    for day in ("2006-12-31", "2007-06-01", "2009-12-02", "2015-12-31", "2016-01-01", "2016-02-01", "2026-01-01"):
+    for day in ("2006-12-31", "2009-12-01", "2009-12-02", "2015-12-31", "2016-01-31", "2021-12-31", "2022-01-01"):
         page.fill("#dato", day)
         assert page.locator("#map-status").inner_text().endswith(day)
-        expected = {(s["code"].value, s["cooperation"].value) for s in run_query(store, query, {"date": day})}  # type: ignore[index, union-attr]
-        assert shown_memberships(page) == expected, day
+        rows = [s for s in run_query(store, query, {"date": day}) if s["cooperation"].value in shown]  # type: ignore[index, union-attr]
+        expected = {
+            state: {(s["code"].value, s["cooperation"].value) for s in rows if s["state"].value == state}  # type: ignore[index, union-attr]
+            for state in ("member", "last documented")
+        }
+        assert shown_states(page) == expected, day
+    vestegn = "https://w3id.org/plankg/id/samarbejde/vestegnssamarbejdet"
+    page.fill("#dato", "2009-12-01")
+    assert not any(c == vestegn for _, c in shown_states(page)["member"] | shown_states(page)["last documented"])
+    page.get_by_role("button", name="I dag").click()
+    assert ("0165", vestegn) in shown_states(page)["last documented"]
+    # a membership last documented looks different from a member: light and dashed
+    assert page.eval_on_selector("path.kommune-0165", "e => e.getAttribute('stroke-dasharray')") == "4 3"
+
+    # KKR are off by default; switched on, every municipality is in its region's KKR
+    assert not any("kkr-" in c for _, c in shown_states(page)["member"])
+    page.get_by_label("kommunekontaktråd (KKR)").check()
+    kkr = {code for code, c in shown_states(page)["member"] if "/kkr-" in c}
+    assert len(kkr) == 98 and "arter=" in page.url and "kommunekontaktraad" in page.url
+    # the legend zooms to a cooperation
+    page.locator("#legend li[data-cooperation$='trekantomraadet'] button").click()
+    assert page.get_attribute("#kort", "data-zoomed-to", timeout=5000).endswith("trekantomraadet")  # type: ignore[union-attr]
 
     page.locator("path.kommune-0621").hover()
     assert "Kolding" in page.locator(".leaflet-tooltip").inner_text()
@@ -134,6 +158,10 @@ def test_the_map_of_cooperations(browser: Browser, live_server: LiveServer, stor
     )
     assert page.locator("path.selv").count() == 1
     assert page.locator("path.nabo").count() == int(neighbours[0]["count"]) > 0
+    # Trekantområdet's page draws its members in the colour the map gives it
+    page.goto(live_server.url + "/doc/samarbejde/trekantomraadet")
+    page.wait_for_selector("#kort[data-ready=true]")
+    assert fill_of(page, "path.medlem.kommune-0621") == trekant
     assert errors == []
     assert set(hosts) == {f"127.0.0.1:{live_server.port}"}
     page.close()

@@ -23,14 +23,22 @@ import pyoxigraph as ox
 import shapely.wkt
 from shapely.geometry import mapping
 
+from plankg.domain.evidence import Evidence, state_on
 from plankg.domain.region_lifetimes import first_day, last_day
 from plankg.domain.store import ReadStore
 from plankg.tables.queries import internal
 
-#: How a map decides membership on a day: the rule of ``queries/members-on-date.rq``, stated for clients.
+#: How a map decides a membership's state on a day: the rule of ``queries/members-on-date.rq`` (``evidence``).
 MEMBERSHIP_RULE = (
-    "A membership holds on a day from its beginning ('from'; when that is unknown, from a day a source "
-    "shows it held, 'seen') until its end ('to'), comparing the day at the precision each date is given in."
+    "On a day, a membership is 'member' when its beginning ('from') is on or before the day and its end ('to'), "
+    "if any, not before it, or when a source shows it held on that day ('seen'); 'last documented' when no "
+    "interval covers the day but a source shows it held on an earlier day (a 'seen' day, or the end): "
+    "'lastDocumented' says which; otherwise 'not known'. Dates are compared at the precision they are given in."
+)
+#: Kenneth Kelly's 20 colours of maximum contrast (white and black left out): one per cooperation.
+PALETTE = (
+    "#f3c300", "#875692", "#f38400", "#a1caf1", "#be0032", "#c2b280", "#848482", "#008856", "#e68fac", "#0067a5",
+    "#f99379", "#604e97", "#f6a600", "#b3446c", "#dcd300", "#882d17", "#8db600", "#654522", "#e25822", "#2b3d26",
 )
 
 
@@ -45,7 +53,7 @@ class Place:
     geometry: dict[str, Any] | None
     regions: list[str] = field(default_factory=list)  # a municipality's: every region holding its territory
     neighbours: list[str] = field(default_factory=list)
-    memberships: list[dict[str, str]] = field(default_factory=list)
+    memberships: dict[str, Evidence] = field(default_factory=dict)  # cooperation → what the sources say
     lifetime: tuple[str, str] = ("", "")  # a region's: beginning and end ("" when open), at their precision
     originals: list[str] = field(default_factory=list)  # a region's: the regions it was formed from
     successors: list[str] = field(default_factory=list)  # a region's: the regions formed from it
@@ -56,8 +64,15 @@ class Atlas:
     """Every place of the served data, by URI, and the cooperations by URI with their names."""
 
     places: dict[str, Place]
-    cooperations: dict[str, dict[str, str]]
+    cooperations: dict[str, dict[str, str]]  # cooperation (or planning area) → its names by language
     attribution: list[dict[str, str]]  # the geometries' sources with their citations
+    kinds: dict[str, str] = field(default_factory=dict)  # cooperation → its kind (a samarbejdstype IRI)
+    kind_names: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → its names by language
+
+    def colour(self, cooperation: str) -> str:
+        """The cooperation's colour, the same on every page and map: by its place among all cooperations."""
+        ordered = sorted(self.cooperations)
+        return PALETTE[ordered.index(cooperation) % len(PALETTE)] if cooperation in self.cooperations else ""
 
     def lives_on(self, region: str, day: dt.date) -> bool:
         """Whether ``region`` lives on ``day``: its beginning on or before it, its end (if any) not before it."""
@@ -111,26 +126,30 @@ def load_atlas(store: ReadStore) -> Atlas:
         if uri in places and neighbour != uri and neighbour not in places[uri].neighbours:
             places[uri].neighbours.append(neighbour)
     cooperations: dict[str, dict[str, str]] = {}
+    kinds: dict[str, str] = {}
+    kind_names: dict[str, dict[str, str]] = {}
     for s in _select(store, internal("memberships")):
         cooperation = _value(s, "cooperation") or ""
         names = {lang: v for lang, v in (("da", _value(s, "name")), ("en", _value(s, "name_en"))) if v}
         cooperations.setdefault(cooperation, names)
+        kinds.setdefault(cooperation, _value(s, "kind") or "")
+        kind_names.setdefault(kinds[cooperation], {k: v for k in ("da", "en") if (v := _value(s, f"kind_{k}"))})
         member = places.get(_value(s, "member") or "")
         if member is None:
             continue
-        membership = {"cooperation": cooperation}
-        for key in ("from", "to", "seen"):
-            if (value := _value(s, key)) is not None:
-                membership[key] = value
-        if membership not in member.memberships:
-            member.memberships.append(membership)
+        evidence = member.memberships.setdefault(cooperation, Evidence())
+        evidence.begin = _value(s, "from") or evidence.begin
+        evidence.end = _value(s, "to") or evidence.end
+        seen = _value(s, "seen")
+        if seen and seen not in evidence.seen:
+            evidence.seen.append(seen)
     for place in places.values():
         place.neighbours.sort()
     attribution = [
         {"source": _value(s, "source") or "", "citation": _value(s, "citation") or ""}
         for s in _select(store, internal("geometry-sources"))
     ]
-    return Atlas(places, cooperations, attribution)
+    return Atlas(places, cooperations, attribution, kinds, kind_names)
 
 
 def _read_lifetimes(store: ReadStore, places: dict[str, Place]) -> None:
@@ -159,10 +178,14 @@ def _region_entry(atlas: Atlas, region: str, page_of: Any) -> dict[str, Any]:
 def feature(atlas: Atlas, uri: str, page_of: Any, day: dt.date) -> dict[str, Any]:
     """The Feature of one place on ``day``; ``page_of`` maps a URI to its page on this server."""
     place = atlas.places[uri]
-    memberships = [
-        {**m, "name": atlas.cooperations.get(m["cooperation"], {}).get("da", ""), "page": page_of(m["cooperation"])}
-        for m in place.memberships
-    ]
+    memberships = []
+    for cooperation, evidence in sorted(place.memberships.items()):
+        state, documented = state_on(evidence, day.isoformat())
+        entry: dict[str, Any] = {"cooperation": cooperation, **evidence.as_dict(), "state": state}
+        if documented:
+            entry["lastDocumented"] = documented
+        entry.update(name=atlas.cooperations.get(cooperation, {}).get("da", ""), page=page_of(cooperation))
+        memberships.append(entry)
     properties: dict[str, Any] = {
         "uri": place.uri,
         "type": place.kind,
@@ -201,8 +224,18 @@ def feature_collection(
     if about:
         collection["id"] = about
     collection["cooperations"] = [
-        {"uri": c, "names": atlas.cooperations.get(c, {}), "page": page_of(c)} for c in mentioned
+        {
+            "uri": c,
+            "names": atlas.cooperations.get(c, {}),
+            "page": page_of(c),
+            "kind": atlas.kinds.get(c, ""),
+            "colour": atlas.colour(c),
+        }
+        for c in mentioned
     ]
+    collection["kinds"] = {
+        atlas.kinds[c]: atlas.kind_names.get(atlas.kinds[c], {}) for c in mentioned if c in atlas.kinds
+    }
     collection["day"] = day.isoformat()
     collection["membershipRule"] = MEMBERSHIP_RULE
     collection["attribution"] = atlas.attribution
@@ -212,7 +245,7 @@ def feature_collection(
 
 def members_of(atlas: Atlas, cooperation: str) -> list[str]:
     """The places that were ever members of ``cooperation``, by code."""
-    members = [p for p in atlas.places.values() if any(m["cooperation"] == cooperation for m in p.memberships)]
+    members = [p for p in atlas.places.values() if cooperation in p.memberships]
     return [p.uri for p in sorted(members, key=lambda p: p.code)]
 
 

@@ -125,7 +125,7 @@ class Reconciler:
         if pid == "neighbours":
             return [self.index.entries.get(n) for n in place.neighbours]
         if pid == "cooperations":
-            seen = dict.fromkeys(m["cooperation"] for m in place.memberships)
+            seen = dict.fromkeys(place.memberships)
             return [self.index.entries.get(c) for c in seen]
         raise BadRequest(f"unknown property {pid!r}; there are: {', '.join(PROPERTIES)}")
 

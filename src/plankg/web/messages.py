@@ -13,6 +13,7 @@ from plankg.tables.negotiate import LANGUAGES, choose_language
 TEXT = {
     "da": {
         "facts": "Oplysninger",
+        "kinds": "Slags samarbejde",
         "region_of": "Region",
         "region_life": "Levetid",
         "region_from": "fra {date}",
@@ -82,11 +83,15 @@ TEXT = {
         "registry_date": "dato",
         "map": "Kort",
         "map_title": "Kort over samarbejder om planstrategien",
-        "map_intro": "Kommunerne farvet efter de samarbejder om planstrategien, de er medlem af på den valgte dato. "
-        "Hold musen over en kommune for navn og samarbejder; klik for at se kommunens side med kilder.",
-        "map_rule": "Et medlemskab gælder fra dets begyndelse (eller, når den ikke kendes, fra en dag, hvor en kilde "
-        "viser det) til dets ophør, sammenlignet med den præcision, kilden angiver datoen med (år, måned eller dag). "
-        "Det er samme regel som forespørgslen members-on-date.",
+        "map_intro": "Kommunerne farvet efter de tværkommunale samarbejder, de er medlem af på den valgte dato. "
+        "Vælg hvilke slags samarbejder kortet viser (KKR og Fingerplanens område dækker hele landet eller en region "
+        "og er slået fra, til du vælger dem). Hold musen over en kommune for navn og samarbejder; klik for at se "
+        "kommunens side med kilder.",
+        "map_rule": "Et medlemskab er »medlem« på en dag, når dagen ligger fra dets begyndelse til dets ophør, eller "
+        "når en kilde viser det den dag (fuld farve). Dækker intet tidsrum dagen, men viser en kilde det på en "
+        "tidligere dag, er det »sidst dokumenteret« den dag (lys farve, stiplet kant). Ellers er det »ikke kendt«: "
+        "intet forlænges ud over, hvad en kilde viser. Datoer sammenlignes med den præcision, kilden giver (år, "
+        "måned eller dag). Det er samme regel som forespørgslen members-on-date.",
         "map_software": "Kortet tegnes med",
         "map_caption": {
             "place": "Kommunen (farvet) og dens nabokommuner (grå).",
@@ -115,6 +120,7 @@ TEXT = {
     },
     "en": {
         "facts": "Facts",
+        "kinds": "Kinds of cooperation",
         "region_of": "Region",
         "region_life": "Lifetime",
         "region_from": "from {date}",
@@ -184,11 +190,15 @@ TEXT = {
         "registry_date": "date",
         "map": "Map",
         "map_title": "Map of cooperations on the planning strategy",
-        "map_intro": "The municipalities coloured by the cooperations on the planning strategy they are members of on "
-        "the chosen day. Hover over a municipality for its name and cooperations; click to open its page with sources.",
-        "map_rule": "A membership holds from its beginning (or, when that is unknown, from a day a source shows it "
-        "held) until its end, comparing at the precision the source gives the date in (year, month or day). This "
-        "is the rule of the query members-on-date.",
+        "map_intro": "The municipalities coloured by the inter-municipal cooperations they are members of on the "
+        "chosen day. Choose which kinds of cooperation the map shows (KKR and the Finger Plan area cover the whole "
+        "country or a region and are off until you choose them). Hover over a municipality for its name and "
+        "cooperations; click to open its page with sources.",
+        "map_rule": "On a day a membership is 'member' when the day lies from its beginning to its end, or a source "
+        "shows it held that day (full colour). When no interval covers the day but a source shows it held on an "
+        "earlier day, it is 'last documented' on that day (light colour, dashed border). Otherwise it is 'not "
+        "known': nothing is extended beyond what a source shows. Dates are compared at the precision the source "
+        "gives (year, month or day). This is the rule of the query members-on-date.",
         "map_software": "The map is drawn with",
         "map_caption": {
             "place": "The municipality (coloured) and its neighbours (grey).",
@@ -230,6 +240,12 @@ MAP_TEXT = {
         "from": "fra",
         "to": "til",
         "seen": "kendt medlem",
+        "last_documented": "sidst dokumenteret",
+        "last_documented_count": "sidst dokumenteret tidligere",
+        "cooperations_count": "samarbejder",
+        "zoom_to": "Zoom til",
+        "page_of": "Siden om",
+        "states": {"member": "medlem på dagen", "documented": "sidst dokumenteret", "unknown": "ikke kendt"},
     },
     "en": {
         "none": "No known cooperation",
@@ -242,6 +258,12 @@ MAP_TEXT = {
         "from": "from",
         "to": "until",
         "seen": "known member on",
+        "last_documented": "last documented",
+        "last_documented_count": "last documented earlier",
+        "cooperations_count": "cooperations",
+        "zoom_to": "Zoom to",
+        "page_of": "The page about",
+        "states": {"member": "member on the day", "documented": "last documented", "unknown": "not known"},
     },
 }
 

@@ -20,6 +20,8 @@ from plankg.web.params import day_param
 from plankg.web.state import local_href, state
 
 bp = Blueprint("pages", __name__)
+#: Kinds the map does not show until asked: they cover the whole country or a region.
+HIDDEN_KINDS = ("kommunekontaktraad", "planlaegningsomraade")
 LONG_LITERAL = 400
 SHOWN_OF_LONG = 160
 
@@ -270,6 +272,7 @@ def overview_map() -> Response:
         lang=lang,
         source="/doc/kommune.geojson",
         regions="/doc/region.geojson",
+        hidden_kinds=" ".join(PREFIXES["samarbejdstype"] + k for k in HIDDEN_KINDS),
         attribution=state().atlas.attribution,
     )
     response = Response(body, content_type="text/html; charset=utf-8")

@@ -15,18 +15,28 @@
   var SEVERAL = "#444444";
   var NEIGHBOUR = "#c9c9c9";
 
-  /* The rule of queries/members-on-date.rq: from the beginning (else from a day a source shows the
-   * membership held) until the end, comparing the day at the precision each date is given in. */
-  function holdsOn(membership, day) {
-    var anchor = membership.from || membership.seen;
-    if (!anchor || day.slice(0, anchor.length) < anchor) return false;
-    return !membership.to || day.slice(0, membership.to.length) <= membership.to;
+  /* The rule of queries/members-on-date.rq (domain/evidence.py): "member" when the day is inside
+   * the interval or on a day (month, year) a source shows the membership held; "documented" when
+   * no interval covers it but a source shows it held earlier (a seen day, or the end); else
+   * "unknown". Dates are compared at the precision they are given in. */
+  function stateOn(m, day) {
+    var at = function (value) { return day.slice(0, value.length); };
+    var seen = m.seen || [];
+    var inside = m.from && at(m.from) >= m.from && (!m.to || at(m.to) <= m.to);
+    if (inside || seen.some(function (s) { return at(s) === s; })) return { state: "member" };
+    var before = seen.filter(function (s) { return s < at(s); });
+    if (m.to && m.to < at(m.to)) before.push(m.to);
+    if (before.length) return { state: "documented", day: before.sort()[before.length - 1] };
+    return { state: "unknown" };
   }
 
-  function cooperationsOn(feature, day) {
-    var found = [];
+  /* The cooperations of a feature in each state on the day, among the shown ones. */
+  function statesOn(feature, day, shown) {
+    var found = { member: [], documented: [] };
     feature.properties.memberships.forEach(function (m) {
-      if (holdsOn(m, day) && found.indexOf(m.cooperation) < 0) found.push(m.cooperation);
+      if (shown && !shown(m.cooperation)) return;
+      var s = stateOn(m, day);
+      if (s.state !== "unknown") found[s.state].push({ uri: m.cooperation, day: s.day });
     });
     return found;
   }
@@ -93,43 +103,66 @@
     var map = newMap(container);
     var dateInput = document.getElementById("dato");
     var legend = document.getElementById("legend");
+    var kindsBox = document.getElementById("kinds");
     var status = document.getElementById("map-status");
     var params = new URLSearchParams(window.location.search);
     dateInput.value = params.get("dato") || today();
     getJSON(container.dataset.source).then(function (collection) {
-      var colours = {};
-      var names = {};
-      var pages = {};
-      collection.cooperations.forEach(function (c, index) {
-        colours[c.uri] = PALETTE[index % PALETTE.length];
-        names[c.uri] = nameOf(c.names, lang);
-        pages[c.uri] = c.page;
+      var byUri = {};
+      collection.cooperations.forEach(function (c) { byUri[c.uri] = c; });
+      var hiddenKinds = (container.dataset.hiddenKinds || "").split(" ");
+      var kinds = [];
+      collection.cooperations.forEach(function (c) { if (kinds.indexOf(c.kind) < 0) kinds.push(c.kind); });
+      var shownKinds = {};
+      var chosen = params.get("arter");
+      kinds.forEach(function (k) {
+        shownKinds[k] = chosen ? chosen.split(",").indexOf(k.split("/").pop()) >= 0 : hiddenKinds.indexOf(k) < 0;
       });
-      function colourOn(feature, day) {
-        var held = cooperationsOn(feature, day);
-        if (held.length === 0) return NONE;
-        return held.length === 1 ? colours[held[0]] : SEVERAL;
+      function shown(uri) { return shownKinds[byUri[uri].kind]; }
+      function styleOn(feature, day) {
+        var found = statesOn(feature, day, shown);
+        var list = found.member.length ? found.member : found.documented;
+        var colour = list.length === 0 ? NONE : list.length === 1 ? byUri[list[0].uri].colour : SEVERAL;
+        var documentedOnly = found.member.length === 0 && found.documented.length > 0;
+        return {
+          fillColor: colour, fillOpacity: documentedOnly ? 0.3 : 0.85,
+          dashArray: documentedOnly ? "4 3" : null, weight: documentedOnly ? 1.6 : 0.7
+        };
       }
       var layer = L.geoJSON(collection, {
         style: function (feature) {
-          return {
-            className: "kommune kommune-" + feature.properties.code,
-            color: "#555555", weight: 0.7, fillOpacity: 0.85,
-            fillColor: colourOn(feature, dateInput.value)
-          };
+          var style = styleOn(feature, dateInput.value);
+          style.className = "kommune kommune-" + feature.properties.code;
+          style.color = "#555555";
+          return style;
         },
         onEachFeature: function (feature, shape) {
           shape.bindTooltip(function () {
             var day = dateInput.value || today();
-            var held = cooperationsOn(feature, day).map(function (c) { return names[c]; });
+            var found = statesOn(feature, day, shown);
+            var lines = found.member.map(function (c) { return nameOf(byUri[c.uri].names, lang); });
+            found.documented.forEach(function (c) {
+              lines.push(nameOf(byUri[c.uri].names, lang) + " (" + text.last_documented + " " + c.day + ")");
+            });
+            if (found.member.length > 1) lines.unshift(found.member.length + " " + text.cooperations_count);
             var region = regionOn(feature, day);
-            var lines = held.length ? held : [text.none];
+            if (!lines.length) lines.push(text.none);
             return tooltip(feature, lines.concat(region ? [nameOf(region.names, lang)] : []));
           }, { sticky: true });
           shape.on("click", function () { window.location.href = withLang(feature.properties.page, lang); });
         }
       }).addTo(map);
       map.fitBounds(layer.getBounds());
+
+      /* Each drawn municipality says what it shows (data-members, data-documented): what a test reads. */
+      function mark(day) {
+        layer.eachLayer(function (shape) {
+          var found = statesOn(shape.feature, day, shown);
+          var element = shape.getElement();
+          element.setAttribute("data-members", found.member.map(function (c) { return c.uri; }).join(" "));
+          element.setAttribute("data-documented", found.documented.map(function (c) { return c.uri; }).join(" "));
+        });
+      }
 
       /* The regions as they are on the chosen day: their borders, drawn over the municipalities. */
       var regionLayer = null;
@@ -149,48 +182,87 @@
         });
       }
 
+      function zoomTo(uri) {
+        var bounds = null;
+        layer.eachLayer(function (shape) {
+          var member = shape.feature.properties.memberships.some(function (m) { return m.cooperation === uri; });
+          if (member) bounds = bounds ? bounds.extend(shape.getBounds()) : L.latLngBounds(shape.getBounds().getSouthWest(), shape.getBounds().getNorthEast());
+        });
+        if (bounds) map.fitBounds(bounds, { maxZoom: 10 });
+        container.dataset.zoomedTo = uri;
+      }
+
+      function drawKinds() {
+        kindsBox.textContent = "";
+        kinds.forEach(function (k) {
+          var label = element("label");
+          var box = element("input");
+          box.type = "checkbox";
+          box.value = k.split("/").pop();
+          box.checked = shownKinds[k];
+          box.addEventListener("change", function () { shownKinds[k] = box.checked; redraw(); });
+          label.appendChild(box);
+          label.appendChild(document.createTextNode(" " + nameOf((collection.kinds || {})[k], lang)));
+          kindsBox.appendChild(label);
+        });
+      }
+
       function drawLegend(day) {
         legend.textContent = "";
-        var counts = {};
+        var members = {};
+        var documented = {};
         var none = 0;
         var several = 0;
         collection.features.forEach(function (feature) {
-          var held = cooperationsOn(feature, day);
-          held.forEach(function (c) { counts[c] = (counts[c] || 0) + 1; });
-          if (held.length === 0) none += 1;
-          if (held.length > 1) several += 1;
+          var found = statesOn(feature, day, shown);
+          found.member.forEach(function (c) { members[c.uri] = (members[c.uri] || 0) + 1; });
+          found.documented.forEach(function (c) { documented[c.uri] = (documented[c.uri] || 0) + 1; });
+          if (!found.member.length && !found.documented.length) none += 1;
+          if (found.member.length > 1) several += 1;
         });
-        function item(colour, label, href, count, uri) {
+        function item(colour, label, count, uri, page) {
           var li = element("li");
-          if (uri) li.dataset.cooperation = uri;
           var swatch = element("span", "swatch");
           swatch.style.background = colour;
           li.appendChild(swatch);
-          if (href) {
-            var link = element("a", "", label);
-            link.href = withLang(href, lang);
+          if (uri) {
+            li.dataset.cooperation = uri;
+            var zoom = element("button", "legend-zoom", label);
+            zoom.type = "button";
+            zoom.title = text.zoom_to + " " + label;
+            zoom.addEventListener("click", function () { zoomTo(uri); });
+            li.appendChild(zoom);
+            var link = element("a", "legend-page", "↗");
+            link.href = withLang(page, lang);
+            link.setAttribute("aria-label", text.page_of + " " + label);
+            li.appendChild(document.createTextNode(" "));
             li.appendChild(link);
           } else {
             li.appendChild(document.createTextNode(label));
           }
-          li.appendChild(document.createTextNode(" — " + count + " " + text.municipalities_on));
+          li.appendChild(document.createTextNode(" — " + count));
           legend.appendChild(li);
         }
         collection.cooperations.forEach(function (c) {
-          item(colours[c.uri], names[c.uri], pages[c.uri], counts[c.uri] || 0, c.uri);
+          if (!shown(c.uri)) return;
+          var count = (members[c.uri] || 0) + " " + text.municipalities_on;
+          if (documented[c.uri]) count += ", " + documented[c.uri] + " " + text.last_documented_count;
+          item(c.colour, nameOf(c.names, lang), count, c.uri, c.page);
         });
-        if (several) item(SEVERAL, text.several, null, several);
-        item(NONE, text.none, null, none);
+        if (several) item(SEVERAL, text.several, several + " " + text.municipalities_on);
+        item(NONE, text.none, none + " " + text.municipalities_on);
         status.textContent = text.shown_on + " " + day;
       }
 
       function redraw() {
         var day = dateInput.value || today();
-        layer.setStyle(function (feature) { return { fillColor: colourOn(feature, day) }; });
+        layer.setStyle(function (feature) { return styleOn(feature, day); });
+        mark(day);
         drawLegend(day);
-        drawRegions(day);
         params.set("dato", day);
+        params.set("arter", kinds.filter(function (k) { return shownKinds[k]; }).map(function (k) { return k.split("/").pop(); }).join(","));
         window.history.replaceState(null, "", "?" + params.toString());
+        return drawRegions(day);
       }
       dateInput.addEventListener("change", redraw);
       dateInput.addEventListener("input", redraw);
@@ -200,6 +272,8 @@
           redraw();
         });
       });
+      drawKinds();
+      mark(dateInput.value);
       drawLegend(dateInput.value);
       return drawRegions(dateInput.value).then(function () { container.dataset.ready = "true"; });
     }).catch(function (error) {
@@ -236,18 +310,26 @@
     var map = newMap(container);
     var day = today();
     getJSON(container.dataset.source).then(function (collection) {
+      var own = collection.cooperations.filter(function (c) { return c.uri === collection.id; })[0];
+      var colour = own ? own.colour : PALETTE[1];
+      function mine(f) { return f.properties.memberships.filter(function (m) { return m.cooperation === collection.id; })[0]; }
       var layer = L.geoJSON(collection, {
         style: function (f) {
-          var now = cooperationsOn(f, day).indexOf(collection.id) >= 0;
+          var state = stateOn(mine(f), day).state;
           return {
-            className: "medlem kommune-" + f.properties.code, color: "#555555", weight: 0.8,
-            fillColor: now ? PALETTE[1] : NEIGHBOUR, fillOpacity: 0.85
+            className: "medlem kommune-" + f.properties.code + " tilstand-" + state, color: "#555555",
+            weight: state === "documented" ? 1.6 : 0.8, dashArray: state === "documented" ? "4 3" : null,
+            fillColor: state === "unknown" ? NEIGHBOUR : colour, fillOpacity: state === "member" ? 0.85 : 0.3
           };
         },
         onEachFeature: function (f, shape) {
-          var lines = f.properties.memberships.filter(function (m) { return m.cooperation === collection.id; }).map(function (m) {
-            return (m.from ? text.from + " " + m.from : m.seen ? text.seen + " " + m.seen : "") + (m.to ? " " + text.to + " " + m.to : "");
-          });
+          var m = mine(f);
+          var s = stateOn(m, day);
+          var lines = [
+            (m.from ? text.from + " " + m.from : "") + (m.to ? " " + text.to + " " + m.to : "") +
+              ((m.seen || []).length ? " " + text.seen + " " + m.seen.join(", ") : ""),
+            text.states[s.state] + (s.day ? " " + s.day : "")
+          ];
           shape.bindTooltip(tooltip(f, lines), { sticky: true });
           shape.on("click", function () { window.location.href = withLang(f.properties.page, lang); });
         }
@@ -287,7 +369,7 @@
     });
   }
 
-  window.plankgMap = { holdsOn: holdsOn, livesOn: livesOn };
+  window.plankgMap = { stateOn: stateOn, livesOn: livesOn };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
