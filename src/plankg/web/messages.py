@@ -14,6 +14,13 @@ TEXT = {
     "da": {
         "facts": "Oplysninger",
         "kinds": "Slags samarbejde",
+        "kind": "slags",
+        "state_today": "i dag",
+        "sources": "kilder",
+        "notes": "plankg's noter",
+        "members_today": "medlemmer i dag",
+        "documented_earlier": "sidst dokumenteret tidligere",
+        "known_members": "kendte medlemmer i alt",
         "region_of": "Region",
         "region_life": "Levetid",
         "region_from": "fra {date}",
@@ -121,6 +128,13 @@ TEXT = {
     "en": {
         "facts": "Facts",
         "kinds": "Kinds of cooperation",
+        "kind": "kind",
+        "state_today": "today",
+        "sources": "sources",
+        "notes": "plankg's notes",
+        "members_today": "members today",
+        "documented_earlier": "last documented earlier",
+        "known_members": "known members in all",
         "region_of": "Region",
         "region_life": "Lifetime",
         "region_from": "from {date}",
@@ -290,6 +304,10 @@ def remember_language(response: Response) -> Response:
     return response
 
 
+MEMBERSHIP_STATES = {
+    "da": {"member": "medlem i dag", "last documented": "sidst dokumenteret", "not known": "ikke kendt i dag"},
+    "en": {"member": "member today", "last documented": "last documented", "not known": "not known today"},
+}
 REGION_STATES = {
     "da": {"current": "findes i dag", "former": "ophørt", "future": "begynder senere"},
     "en": {"current": "exists today", "former": "ended", "future": "begins later"},

@@ -10,12 +10,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template
 
 from plankg.domain.containers import membership_rows
+from plankg.domain.evidence import Evidence, state_on
 from plankg.domain.geo import Atlas
 from plankg.domain.region_lifetimes import first_day
 from plankg.domain.resources import LABELS, Document
 from plankg.tables.formats import GEOJSON
 from plankg.tables.vocab import PREFIXES
-from plankg.web.messages import MAP_TEXT, REGION_STATES, TEXT, human_date, message, ui_language
+from plankg.web.messages import MAP_TEXT, MEMBERSHIP_STATES, REGION_STATES, TEXT, human_date, message, ui_language
 from plankg.web.params import day_param
 from plankg.web.state import local_href, state
 
@@ -189,6 +190,26 @@ def region_summary(iri: str, atlas: Atlas, lang: str, today: date) -> dict[str, 
     }
 
 
+def cooperations_by_kind(atlas: Atlas, lang: str, today: date) -> list[tuple[str, list[dict[str, object]]]]:
+    """The cooperations (and planning areas) of ``/id/samarbejde`` grouped by kind, with members today."""
+    grouped: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for uri, names in sorted(atlas.cooperations.items(), key=lambda item: item[1].get(lang) or item[1].get("da", "")):
+        states = [
+            state_on(p.memberships[uri], today.isoformat())[0] for p in atlas.places.values() if uri in p.memberships
+        ]
+        entry: dict[str, object] = {
+            "name": names.get(lang) or names.get("da", uri),
+            "href": local_href(uri) or "",
+            "colour": atlas.colour(uri),
+            "members": states.count("member"),
+            "documented": states.count("last documented"),
+            "all": len(states),
+        }
+        grouped[atlas.kinds.get(uri, "")].append(entry)
+    kind_name = lambda kind: atlas.kind_names.get(kind, {}).get(lang) or compact(kind)  # noqa: E731
+    return sorted(((kind_name(k), v) for k, v in grouped.items()), key=lambda item: item[0])
+
+
 def regions_by_state(atlas: Atlas, lang: str, today: date) -> dict[str, list[dict[str, str]]]:
     """The regions of ``/id/region``, current, former and coming apart."""
     grouped: dict[str, list[dict[str, str]]] = {"current": [], "former": [], "future": []}
@@ -197,6 +218,37 @@ def regions_by_state(atlas: Atlas, lang: str, today: date) -> dict[str, list[dic
             entry = _region_entry(atlas, place.uri, lang, today)
             grouped[entry["state"]].append(entry)
     return grouped
+
+
+def _source_title(iri: str, lang: str) -> str:
+    """A source's title in the page language (its label), for a link."""
+    labels = {
+        q.object.language: q.object.value
+        for q in state().store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(LABELS[0]), None, None)
+        if isinstance(q.object, ox.Literal)
+    }
+    return labels.get(lang) or labels.get("da") or compact(iri)
+
+
+def _describe_membership(row: dict[str, str], lang: str) -> dict[str, object]:
+    """A membership row as a page shows it: links, the kind, dates as people write them, the state today."""
+    atlas, today = state().atlas, state().config.current_day().isoformat()
+    evidence = Evidence(str(row.get("fra", "")), str(row.get("til", "")), str(row.get("paa_dato", "")).split())
+    status, documented = state_on(evidence, today)
+    kind = str(row.get("art", ""))
+    return dict(
+        row,
+        cooperation_href=local_href(str(row["uri"])) or "",
+        member_href=local_href(str(row["medlem"])) or "",
+        colour=atlas.colour(str(row["uri"])),
+        kind=atlas.kind_names.get(kind, {}).get(lang, "") or compact(kind),
+        dates={key: human_date(str(row[key]), lang) for key in ("fra", "til") if row.get(key)},
+        seen=[human_date(day, lang) for day in evidence.seen],
+        state=status,
+        state_text=MEMBERSHIP_STATES[lang][status] + (f" {human_date(documented, lang)}" if documented else ""),
+        sources=[(_source_title(iri, lang), local_href(iri) or iri) for iri in str(row.get("kilder", "")).split()],
+        notes=[note for note in str(row.get("noter", "")).split(" | ") if note],
+    )
 
 
 def render_document(found: Document, base: str, formats: list[tuple[str, str]]) -> str:
@@ -215,9 +267,7 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str]]) 
         rows.sort(key=lambda row: (row.subject.text, row.predicate.text, row.value.text, row.source.text))
     store = state().store
     memberships = membership_rows(store, cooperation=found.iri) or membership_rows(store, member=found.iri)
-    for membership in memberships:
-        membership["cooperation_href"] = local_href(membership["uri"]) or ""
-        membership["member_href"] = local_href(membership["medlem"]) or ""
+    described = [_describe_membership(membership, lang) for membership in memberships]
     geojson = next((href for media_type, href in formats if media_type == GEOJSON.media_type), None)
     atlas = state().atlas
     today = state().config.current_day()
@@ -226,12 +276,15 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str]]) 
         "resource.html",
         regions=region_summary(found.iri, atlas, lang, today),
         region_groups=regions_by_state(atlas, lang, today) if collection else None,
+        cooperation_groups=cooperations_by_kind(atlas, lang, today)
+        if found.iri == f"{state().config.base_uri}id/samarbejde"
+        else None,
         today=human_date(today.isoformat(), lang),
         registry=registry_rows(found, names, atlas.places[found.iri].kind) if found.iri in atlas.places else [],
         geojson=geojson,
         map_mode=_map_mode(found.iri, atlas),
         map_text=MAP_TEXT[lang],
-        memberships=memberships,
+        memberships=described,
         title=names.label(found.iri),
         iri=found.iri,
         sections=sections,
