@@ -206,8 +206,8 @@ def cooperations_by_kind(atlas: Atlas, lang: str, today: date) -> list[tuple[str
             "all": len(states),
         }
         grouped[atlas.kinds.get(uri, "")].append(entry)
-    kind_name = lambda kind: atlas.kind_names.get(kind, {}).get(lang) or compact(kind)  # noqa: E731
-    return sorted(((kind_name(k), v) for k, v in grouped.items()), key=lambda item: item[0])
+    named = [(atlas.kind_names.get(kind, {}).get(lang) or compact(kind), items) for kind, items in grouped.items()]
+    return sorted(named, key=lambda item: item[0])
 
 
 def regions_by_state(atlas: Atlas, lang: str, today: date) -> dict[str, list[dict[str, str]]]:
