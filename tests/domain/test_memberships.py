@@ -19,26 +19,49 @@ PREFIXES = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX time: <http://www.w
 PREFIX dct: <http://purl.org/dc/terms/> """
 
 
-def test_every_membership_has_a_source_and_an_anchored_interval(store: ox.Store) -> None:
+def table_rows() -> list[dict[str, str]]:
+    import csv
+
+    with (project.data_dir() / TABLE).open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_membership_has_a_source_and_an_anchored_interval_or_a_note(store: ox.Store) -> None:
     rows = select(
         store,
         PREFIXES
-        + """SELECT DISTINCT ?m ?source ?anchor { ?m a org:Membership ; dct:source ?source ;
-        org:memberDuring ?i . { ?i time:hasBeginning ?anchor } UNION { ?i time:inside ?anchor } }""",
+        + """SELECT DISTINCT ?m { ?m a org:Membership ; dct:source ?source .
+        { ?m org:memberDuring ?i . { ?i time:hasBeginning ?anchor } UNION { ?i time:inside ?anchor } }
+        UNION { ?m <https://w3id.org/plankg/def/core/note> ?note FILTER NOT EXISTS { ?m org:memberDuring ?any } } }""",
     )
     memberships = select(store, PREFIXES + "SELECT DISTINCT ?m { ?m a org:Membership }")
-    assert len(memberships) == 6 + 1 + 8 + 6 + 8
+    assert len(memberships) == len({(r["samarbejde"], r["enhed"], r["kode"]) for r in table_rows()})
     assert {r["m"] for r in rows} == {r["m"] for r in memberships}
+
+
+def unit(row: dict[str, str]) -> str:
+    return row["enhed"] + "/" if row["enhed"] else ""
 
 
 def test_each_row_lives_in_the_graph_of_its_source(store: ox.Store) -> None:
     rows = select(
         store,
         PREFIXES
-        + """SELECT ?g ?from { GRAPH ?g { ?m a org:Membership ; org:memberDuring ?i .
-        ?i time:hasBeginning/time:inXSDgYearMonth ?from } }""",
+        + """SELECT ?g ?url ?m ?from { GRAPH ?g { ?m a org:Membership ; org:memberDuring ?i .
+        ?i time:hasBeginning/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear) ?from } .
+        GRAPH ?g { ?s <http://schema.org/url> ?url } }""",
     )
-    assert rows == [{"g": "https://w3id.org/plankg/graph/kilde/trekantomraadet-om", "from": "2016-01"}]
+    found = {(r["url"], r["m"].split("/samarbejde/")[1], r["from"]) for r in rows}
+    expected = {
+        (
+            row["kilde_url"],
+            f"{row['samarbejde']}/{row['enhed'] + '/' if row['enhed'] else ''}medlemskab/{row['kode']}",
+            row["fra"],
+        )
+        for row in table_rows()
+        if row["fra"]
+    }
+    assert found == expected and len(expected) > 100
 
 
 def test_dates_keep_the_precision_of_the_source(store: ox.Store) -> None:
@@ -48,7 +71,10 @@ def test_dates_keep_the_precision_of_the_source(store: ox.Store) -> None:
         + """SELECT DISTINCT ?value (DATATYPE(?value) AS ?type) { ?m a org:Membership ;
         org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear) ?value }""",
     )
-    assert {(r["value"], r["type"].rsplit("#", 1)[1]) for r in rows} == {("2007", "gYear"), ("2016-01", "gYearMonth")}
+    types = {4: "gYear", 7: "gYearMonth", 10: "date"}
+    expected = {(row["fra"], types[len(row["fra"])]) for row in table_rows() if row["fra"]}
+    assert {(r["value"], r["type"].rsplit("#", 1)[1]) for r in rows} == expected
+    assert {"gYear", "gYearMonth", "date"} == {t for _, t in expected}
 
 
 def copy_data(tmp_path: Path, old: str, new: str) -> Path:
@@ -68,11 +94,15 @@ HADERSLEV = "trekantomraadet,,0510,Haderslev,2016-01,"
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        (KOLDING_2007, "trekantomraadet,,0622,Kolding,2007,", r"unknown municipality code '0622'"),
+        (KOLDING_2007, "trekantomraadet,,0622,Kolding,2007,", r"unknown municipality or region code '0622'"),
         (KOLDING_2007, "trekantomraadet,,0621,Koldinge,2007,", r"municipality 0621 is 'Kolding' in the registry"),
         (KOLDING_2007, "trekantomraadt,,0621,Kolding,2007,", r"unknown cooperation 'trekantomraadt'"),
         (KOLDING_2007, "trekantomraadet,,0621,Kolding,2007-13,", r"fra '2007-13' is not a year"),
-        (HADERSLEV, "trekantomraadet,,0510,Haderslev,,", r"needs a beginning \(fra\) or a date"),
+        (
+            HADERSLEV + ",,https://www.trekantomraadet.dk/om/,joined 'i januar 2016' (month precision)",
+            "trekantomraadet,,0510,Haderslev,,,,https://www.trekantomraadet.dk/om/,",
+            r"a membership with no date \(fra, paa_dato\) needs a note",
+        ),
         (
             "trekantomraadet,,0621,Kolding,,,2009-12-02",
             "trekantomraadet,,0621,Kolding,2008,,2009-12-02",

@@ -49,8 +49,9 @@ def test_every_query_file_says_what_it_asks_and_parses(store: ox.Store) -> None:
         run_query(store, query, {})
 
 
-def members(store: ox.Store, date: str, cooperation: str) -> set[str]:
-    return {r["name"] for r in answer(store, "members-on-date", date=date, cooperation=cooperation)}
+def members(store: ox.Store, date: str, cooperation: str, state: str = "member") -> set[str]:
+    rows = answer(store, "members-on-date", date=date, cooperation=cooperation)
+    return {r["name"] for r in rows if r["state"] == state}
 
 
 def test_members_on_the_day_of_the_article(store: ox.Store) -> None:
@@ -58,21 +59,74 @@ def test_members_on_the_day_of_the_article(store: ox.Store) -> None:
     assert members(store, "2009-12-02", VESTEGN) == VESTEGN_2009
 
 
-def test_members_today_include_haderslev(store: ox.Store) -> None:
-    assert members(store, "2026-11-26", TREKANT) == TREKANT_2009 | {"Haderslev"}
+def test_members_today_include_haderslev_and_billund_is_last_documented(store: ox.Store) -> None:
+    # Billund is known only from the article's day: today it is "last documented", not a member.
+    assert members(store, "2026-11-26", TREKANT) == TREKANT_2009 - {"Billund"} | {"Haderslev"}
+    rows = answer(store, "members-on-date", date="2026-11-26", cooperation=TREKANT)
+    (billund,) = [r for r in rows if r["name"] == "Billund"]
+    assert (billund["state"], billund["lastDocumented"]) == ("last documented", "2009-12-02")
 
 
 def test_members_in_2008_are_those_known_from_2007(store: ox.Store) -> None:
     # Billund's start is unknown (only the article's day is), Haderslev joined in January 2016.
     assert members(store, "2008-06-01", TREKANT) == TREKANT_2009 - {"Billund"}
-    assert members(store, "2015-12-31", TREKANT) == TREKANT_2009
+    assert members(store, "2008-06-01", TREKANT, "not known") == {"Billund", "Haderslev"}
+    assert members(store, "2015-12-31", TREKANT) == TREKANT_2009 - {"Billund"}
     assert "Haderslev" in members(store, "2016-01-01", TREKANT)
+
+
+def csv_rows(name: str) -> list[dict[str, str]]:
+    import csv
+
+    with (project.data_dir() / "samarbejder" / name).open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
 
 def test_members_on_a_date_for_all_cooperations(store: ox.Store) -> None:
     rows = answer(store, "members-on-date", date="2009-12-02")
-    assert {r["cooperation"] for r in rows} == {TREKANT, VESTEGN}
-    assert len(rows) == len(TREKANT_2009) + len(VESTEGN_2009)
+    held = [r for r in rows if r["state"] == "member"]
+    assert {r["name"] for r in held if r["cooperation"] == TREKANT} == TREKANT_2009
+    assert {r["name"] for r in held if r["cooperation"] == VESTEGN} == VESTEGN_2009
+    # every municipality membership of the table has a row, in exactly one state
+    memberships = {(r["samarbejde"], r["kode"]) for r in csv_rows("medlemskaber.csv") if not r["enhed"]}
+    municipal = {(c, k) for c, k in memberships if not k.startswith("10")}
+    assert {(r["cooperation"].rsplit("/", 1)[1], r["code"]) for r in rows} == municipal
+    assert {r["state"] for r in rows} <= {"member", "last documented", "not known"}
+
+
+@pytest.mark.parametrize(
+    ("cooperation", "code", "day", "state", "documented"),
+    [
+        ("vestegnssamarbejdet", "0165", "2009-12-01", "not known", None),
+        ("vestegnssamarbejdet", "0165", "2009-12-02", "member", None),  # through time:inside
+        ("vestegnssamarbejdet", "0165", "2026-12-01", "last documented", "2009-12-02"),
+        ("trekantomraadet", "0510", "2015-12-31", "not known", None),
+        ("trekantomraadet", "0510", "2016-01-31", "member", None),  # joined "i januar 2016"
+        ("forpligtende-samarbejde-vallensbaek-ishoej", "0187", "2021-12-31", "member", None),
+        ("forpligtende-samarbejde-vallensbaek-ishoej", "0187", "2022-01-01", "last documented", "2021-12-31"),
+        ("greater-copenhagen", "0101", "2026-12-01", "not known", None),  # no source dates it
+        ("business-region-aarhus", "0710", "2016-06-30", "member", None),  # "har i 2016 følgende 12 kommuner"
+        ("business-region-aarhus", "0710", "2020-06-30", "last documented", "2016"),
+    ],
+)
+def test_the_three_states_on_chosen_days(
+    store: ox.Store, cooperation: str, code: str, day: str, state: str, documented: str | None
+) -> None:
+    from plankg.domain.evidence import Evidence, state_on
+
+    rows = answer(
+        store, "members-on-date", date=day, cooperation=f"https://w3id.org/plankg/id/samarbejde/{cooperation}"
+    )
+    (row,) = [r for r in rows if r["code"] == code]
+    assert (row["state"], row.get("lastDocumented")) == (state, documented)
+    # the same rule in Python (pages, GeoJSON), from the table's own columns
+    table = [
+        r for r in csv_rows("medlemskaber.csv") if (r["samarbejde"], r["kode"], r["enhed"]) == (cooperation, code, "")
+    ]
+    begin = next((r["fra"] for r in table if r["fra"]), "")
+    end = next((r["til"] for r in table if r["til"]), "")
+    evidence = Evidence(begin, end, [r["paa_dato"] for r in table if r["paa_dato"]])
+    assert state_on(evidence, day) == (state, documented or "")
 
 
 def test_shared_themes_include_erhverv_and_uddannelse(store: ox.Store) -> None:
@@ -133,21 +187,36 @@ def test_neighbouring_members_agree_with_the_boundaries(store: ox.Store) -> None
         assert expected
 
 
-def test_municipalities_in_no_cooperation(store: ox.Store) -> None:
+def cooperations_per_municipality() -> dict[str, set[str]]:
+    """Municipality code → the cooperations the tables show it in, KKR left out."""
+    found: dict[str, set[str]] = {}
+    for row in csv_rows("medlemskaber.csv"):
+        if not row["enhed"] and not row["samarbejde"].startswith("kkr-") and not row["kode"].startswith("10"):
+            found.setdefault(row["kode"], set()).add(row["samarbejde"])
+    return found
+
+
+def test_municipalities_in_no_cooperation_besides_kkr(store: ox.Store) -> None:
     rows = answer(store, "municipalities-without-cooperation")
-    names = {r["name"] for r in rows}
-    assert len(rows) == 98 - len(TREKANT_2009 | VESTEGN_2009 | {"Haderslev"})
-    assert not names & (TREKANT_2009 | VESTEGN_2009 | {"Haderslev"})
+    assert {r["code"] for r in rows}.isdisjoint(cooperations_per_municipality())
+    assert len(rows) == 98 - len(cooperations_per_municipality()) > 0
 
 
-def test_municipalities_in_several_cooperations_none_in_the_sources(store: ox.Store) -> None:
-    assert answer(store, "municipalities-in-several-cooperations") == []
+def test_municipalities_in_several_cooperations(store: ox.Store) -> None:
+    rows = answer(store, "municipalities-in-several-cooperations")
+    expected = {code: len(c) for code, c in cooperations_per_municipality().items() if len(c) > 1}
+    assert {r["code"]: int(r["cooperations"]) for r in rows} == expected
+    assert (
+        expected["0187"] >= 3
+    )  # Vallensbæk: Vestegnssamarbejdet, the binding cooperation with Ishøj, Greater Copenhagen
 
 
 def test_municipalities_in_several_cooperations_with_a_third_cooperation() -> None:
     loaded = load_dataset([project.data_dir(), TEST_DATA / "extra" / "third-cooperation.trig"])
     rows = answer(load_store(loaded.quads), "municipalities-in-several-cooperations")
-    assert {(r["name"], r["cooperations"]) for r in rows} == {("Kolding", "2"), ("Albertslund", "2")}
+    counts = {r["name"]: int(r["cooperations"]) for r in rows}
+    known = cooperations_per_municipality()
+    assert counts["Kolding"] == len(known["0621"]) + 1 and counts["Albertslund"] == len(known["0165"]) + 1
 
 
 def test_translations_are_marked_and_cover_every_quotation(store: ox.Store) -> None:

@@ -8,8 +8,8 @@ cooperation is an ``org:OrganizationalCollaboration`` classified by a kind of th
 (``plankg:forPlanning``) is quoted from the sources. A planning area designated by law (the Finger
 Plan's capital area) is not an organisation: it is a ``plankg:PlanningArea`` (a ``geo:Feature``)
 that the municipalities' territories lie within, from the year the law first designated it. The
-project's notes are ``plankg:note``s, in the language they are written in. Every error names the
-file and the row.
+project's notes are ``plankg:note``s in the project's own graph, in the language they are written
+in. Every error names the file and the row.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from plankg.domain.dataset import Loaded
 from plankg.domain.namespaces import (
     DCT,
     GEO,
+    GRAPH,
     ORG,
     PLANKG,
     PROV,
@@ -48,6 +49,7 @@ COOPERATIONS = FOLDER / "samarbejder.csv"
 AREAS = FOLDER / "omraader.csv"
 AREA_KIND = "planlaegningsomraade"
 TRANSLATIONS = translation_graph("samarbejder")
+NOTES_GRAPH = GRAPH["kilde/plankg"]  # the project's notes are the project's words, in its own graph
 _SLUG = re.compile(r"^[a-z0-9-]+$")
 
 
@@ -76,7 +78,8 @@ def load_cooperations(data: Path, kinds: set[str], codes: set[str]) -> Loaded:
     sources = read_sources(data / SOURCES)
     writers = {s.url: GraphWriter(s.graph) for s in sources.values()}
     translations = GraphWriter(TRANSLATIONS)
-    tracked = _Tracker(loaded, [*writers.values(), translations])
+    notes = GraphWriter(NOTES_GRAPH)
+    tracked = _Tracker(loaded, [*writers.values(), translations, notes])
     for number, described in enumerate(sources.values(), start=2):
         _describe_source(writers[described.url], described)
         tracked.take(f"{data / SOURCES} row {number}")
@@ -89,11 +92,13 @@ def load_cooperations(data: Path, kinds: set[str], codes: set[str]) -> Loaded:
         if not _SLUG.match(row["slug"] or ""):
             raise DataError(f"row {number}: slug {row['slug']!r} is not a lower-case ASCII slug", path)
         uri = _describe_cooperation(w, translations, row, sources)
+        if row.get("note"):
+            notes.add(uri, PLANKG.note, text(row["note"], "en"))
         if row["art"] == AREA_KIND:
             areas.add(str(uri))
         tracked.take(f"{path} row {number}")
     if (data / AREAS).exists():
-        _load_areas(data / AREAS, writers, areas, codes, tracked)
+        _load_areas(data / AREAS, writers, notes, areas, codes, tracked)
     loaded.files += [p for p in (data / SOURCES, data / COOPERATIONS, data / AREAS) if p.exists()]
     return loaded
 
@@ -163,13 +168,16 @@ def _describe_cooperation(
         translations.add(uri, SKOS.prefLabel, text(row["navn_en"], "en"))
     if row.get("planlaegning"):
         w.add(uri, PLANKG.forPlanning, text(row["planlaegning"], "da"))
-    if row.get("note"):
-        w.add(uri, PLANKG.note, text(row["note"], "en"))
     return uri
 
 
 def _load_areas(
-    path: Path, writers: dict[str, GraphWriter], areas: set[str], codes: set[str], tracked: _Tracker
+    path: Path,
+    writers: dict[str, GraphWriter],
+    notes: GraphWriter,
+    areas: set[str],
+    codes: set[str],
+    tracked: _Tracker,
 ) -> None:
     """Each municipality's territory lies within the area, from the area's beginning (the rows' ``fra``)."""
     begins: dict[str, str] = {}
@@ -187,7 +195,7 @@ def _load_areas(
         territory = URIRef(f"{municipality(row['kode'])}/omraade")
         w.add(territory, GEO.sfWithin, URIRef(uri))
         if row["note"]:
-            w.add(URIRef(uri), PLANKG.note, text(row["note"], "en"))
+            notes.add(URIRef(uri), PLANKG.note, text(row["note"], "en"))
         if row["fra"]:
             _area_beginning(w, URIRef(uri), row["fra"], URIRef(_source_of(w)))
         tracked.take(f"{path} row {number}")

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from plankg.domain.csvfiles import DataError, read_table
 from plankg.domain.dataset import Loaded
-from plankg.domain.namespaces import DCT, ORG, PLANKG, RDF, ROLLE, TIME, XSD, municipality
+from plankg.domain.namespaces import DCT, GRAPH, ORG, PLANKG, RDF, ROLLE, TIME, XSD, municipality
 from plankg.domain.namespaces import cooperation as cooperation_iri
 from plankg.domain.rdf import iri, typed
 from plankg.tables.queries import internal
@@ -27,6 +27,8 @@ from plankg.tables.vocab import PREFIXES
 TABLE = Path("samarbejder") / "medlemskaber.csv"
 COLUMNS = ("samarbejde", "enhed", "kode", "navn", "fra", "til", "paa_dato", "kilde_url", "note")
 _BOARD = PREFIXES["enhedstype"] + "bestyrelse"
+#: The project's own graph: its notes are the project's, not the source's words.
+NOTES_GRAPH = GRAPH["kilde/plankg"]
 
 _PRECISIONS = (
     (re.compile(r"^[0-9]{4}$"), XSD.gYear, TIME.inXSDgYear),
@@ -190,8 +192,6 @@ def row_quads(row: Row) -> list[ox.Quad]:
         (membership, iri(ORG.role), iri(row.role)),
         (membership, iri(DCT.source), iri(row.source)),
     ]
-    if row.note:  # the project's note beside the fact it explains, as written (in English, quoting Danish)
-        triples.append((membership, iri(PLANKG.note), ox.Literal(row.note, language="en")))
     if row.begin or row.end or row.on:  # a membership no source dates has no interval
         triples += [(membership, iri(ORG.memberDuring), interval), (interval, iri(RDF.type), iri(TIME.Interval))]
     for value, link, slug in (
@@ -207,4 +207,7 @@ def row_quads(row: Row) -> list[ox.Quad]:
                 (instant, iri(RDF.type), iri(TIME.Instant)),
                 (instant, iri(predicate), typed(value, datatype)),
             ]
-    return [ox.Quad(s, p, o, graph) for s, p, o in triples]
+    quads = [ox.Quad(s, p, o, graph) for s, p, o in triples]
+    if row.note:  # the project's note beside the fact it explains, as written (English, quoting Danish), in its graph
+        quads.append(ox.Quad(membership, iri(PLANKG.note), ox.Literal(row.note, language="en"), iri(NOTES_GRAPH)))
+    return quads
