@@ -29,17 +29,32 @@ def municipalities_in_graph(store: ox.Store) -> dict[str, dict[str, str]]:
     return {r["m"]: r for r in rows}
 
 
-def memberships_in_graph(store: ox.Store) -> set[tuple[str, str, str, str, str]]:
+def memberships_in_graph(store: ox.Store) -> set[tuple[str, str, str, str, tuple[str, ...]]]:
+    """(member, cooperation or area, from, to, days seen) per membership, and per municipality inside an area."""
     rows = select(
         store,
         """PREFIX org: <http://www.w3.org/ns/org#> PREFIX time: <http://www.w3.org/2006/time#>
-        SELECT DISTINCT ?member ?c ?from ?to ?seen WHERE {
-          ?c a org:OrganizationalCollaboration . ?ms org:organization ?c ; org:member ?member ; org:memberDuring ?i .
-          OPTIONAL { ?i time:hasBeginning ?b . ?b ?bp ?from FILTER(STRSTARTS(STR(?bp), STR(time:inXSD))) }
-          OPTIONAL { ?i time:hasEnd ?e . ?e ?ep ?to FILTER(STRSTARTS(STR(?ep), STR(time:inXSD))) }
-          OPTIONAL { ?i time:inside ?n . ?n ?np ?seen FILTER(STRSTARTS(STR(?np), STR(time:inXSD))) } }""",
+        PREFIX dct: <http://purl.org/dc/terms/> PREFIX geo: <http://www.opengis.net/ont/geosparql#>
+        PREFIX plankg: <https://w3id.org/plankg/def/core/>
+        SELECT ?member ?c ?from ?to (GROUP_CONCAT(DISTINCT STR(?seen)) AS ?days) WHERE {
+          { ?c a org:OrganizationalCollaboration . ?ms org:organization ?c ; org:member ?member .
+            ?member a plankg:Municipality .
+            OPTIONAL { ?ms org:memberDuring/time:hasBeginning ?b . ?b ?bp ?from
+                       FILTER(STRSTARTS(STR(?bp), "http://www.w3.org/2006/time#inXSD")) }
+            OPTIONAL { ?ms org:memberDuring/time:hasEnd ?e . ?e ?ep ?to
+                       FILTER(STRSTARTS(STR(?ep), "http://www.w3.org/2006/time#inXSD")) }
+            OPTIONAL { ?ms org:memberDuring/time:inside ?n . ?n ?np ?seen
+                       FILTER(STRSTARTS(STR(?np), "http://www.w3.org/2006/time#inXSD")) } }
+          UNION
+          { ?c a plankg:PlanningArea . ?member dct:spatial/geo:sfWithin ?c .
+            OPTIONAL { ?c plankg:lifetime/time:hasBeginning ?b . ?b ?bp ?from
+                       FILTER(STRSTARTS(STR(?bp), "http://www.w3.org/2006/time#inXSD")) } }
+        } GROUP BY ?member ?c ?from ?to""",
     )
-    return {(r["member"], r["c"], r.get("from", ""), r.get("to", ""), r.get("seen", "")) for r in rows}
+    return {
+        (r["member"], r["c"], r.get("from", ""), r.get("to", ""), tuple(sorted(r.get("days", "").split())))
+        for r in rows
+    }
 
 
 def valid(document: dict[str, Any]) -> None:
@@ -67,13 +82,28 @@ def test_all_municipalities_as_a_feature_collection_true_to_the_graph(client, st
         assert shapely.geometry.shape(feature["geometry"]).equals(shapely.wkt.loads(row["wkt"]))
         assert feature["properties"]["page"] == "/doc/" + feature["id"].removeprefix(BASE + "id/")
     from_features = {
-        (f["id"], m["cooperation"], m.get("from", ""), m.get("to", ""), m.get("seen", ""))
+        (f["id"], m["cooperation"], m.get("from", ""), m.get("to", ""), tuple(m.get("seen", [])))
         for f in document["features"]
         for m in f["properties"]["memberships"]
     }
     assert from_features == memberships_in_graph(store)
+    # each membership carries its state on the day asked about, by the rule of members-on-date
+    from plankg.domain.evidence import Evidence, state_on
+
+    day = document["day"]
+    for feature in document["features"]:
+        for m in feature["properties"]["memberships"]:
+            state, documented = state_on(Evidence(m.get("from", ""), m.get("to", ""), m.get("seen", [])), day)
+            assert (m["state"], m.get("lastDocumented", "")) == (state, documented)
+    labels = select(
+        store,
+        """SELECT DISTINCT ?c ?label { VALUES ?class { <http://www.w3.org/ns/org#OrganizationalCollaboration>
+        <https://w3id.org/plankg/def/core/PlanningArea> } ?c a ?class ;
+        <http://www.w3.org/2004/02/skos/core#prefLabel> ?label FILTER(LANG(?label) = "da") }""",
+    )
     cooperations = {c["uri"]: c["names"]["da"] for c in document["cooperations"]}
-    assert set(cooperations.values()) == {"Trekantområdet", "Vestegnssamarbejdet"}
+    assert cooperations == {row["c"]: row["label"] for row in labels} and len(cooperations) == 20
+    assert len({c["colour"] for c in document["cooperations"]}) == len(cooperations)  # one colour each
     assert document["attribution"] and all(a["citation"] for a in document["attribution"])
 
 
