@@ -22,7 +22,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from plankg.domain.registry import Unit, read_municipalities, read_regions, read_sources
+from plankg.domain.registry import Unit, read_municipalities, read_regions
+from plankg.domain.registry_sources import read_sources
 from plankg.tables.queries import internal
 from plankg.tables.vocab import CANONICAL_BASE
 

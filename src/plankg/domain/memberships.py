@@ -9,8 +9,6 @@ the file and the row.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,9 +16,10 @@ import pyoxigraph as ox
 
 from plankg.domain.csvfiles import DataError, read_table
 from plankg.domain.dataset import Loaded
-from plankg.domain.namespaces import DCT, GRAPH, ORG, PLANKG, RDF, ROLLE, TIME, XSD, municipality
+from plankg.domain.namespaces import DCT, GRAPH, ORG, PLANKG, RDF, ROLLE, TIME, municipality
 from plankg.domain.namespaces import cooperation as cooperation_iri
 from plankg.domain.rdf import iri, typed
+from plankg.domain.region_lifetimes import precision
 from plankg.tables.queries import internal
 from plankg.tables.vocab import PREFIXES
 
@@ -29,12 +28,6 @@ COLUMNS = ("samarbejde", "enhed", "kode", "navn", "fra", "til", "paa_dato", "kil
 _BOARD = PREFIXES["enhedstype"] + "bestyrelse"
 #: The project's own graph: its notes are the project's, not the source's words.
 NOTES_GRAPH = GRAPH["kilde/plankg"]
-
-_PRECISIONS = (
-    (re.compile(r"^[0-9]{4}$"), XSD.gYear, TIME.inXSDgYear),
-    (re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$"), XSD.gYearMonth, TIME.inXSDgYearMonth),
-    (re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), XSD.date, TIME.inXSDDate),
-)
 
 
 @dataclass(frozen=True)
@@ -131,7 +124,7 @@ def _check_row(path: Path, number: int, record: dict[str, str], context: Context
             raise error(f"{values['enhed']!r} (enhed) is not a board of {values['samarbejde']}; only boards take rows")
         member, role = f"{municipality(code)}/post/borgmester", str(ROLLE.bestyrelsesmedlem)
     for column in ("fra", "til", "paa_dato"):
-        if values[column] and _precision(values[column]) is None:
+        if values[column] and precision(values[column]) is None:
             raise error(f"{column} {values[column]!r} is not a year (2007), a month (2016-01) or a date (2009-12-02)")
     if not values["fra"] and not values["paa_dato"] and not values["note"]:
         raise error("a membership with no date (fra, paa_dato) needs a note saying why (note)")
@@ -151,18 +144,6 @@ def _check_row(path: Path, number: int, record: dict[str, str], context: Context
         graph,
         values["note"],
     )
-
-
-def _precision(value: str) -> tuple[str, str] | None:
-    for pattern, datatype, predicate in _PRECISIONS:
-        if pattern.match(value):
-            if datatype == XSD.date:
-                try:
-                    dt.date.fromisoformat(value)
-                except ValueError:
-                    return None
-            return str(datatype), str(predicate)
-    return None
 
 
 def _check_agreement(path: Path, rows: list[Row]) -> None:
@@ -201,7 +182,7 @@ def row_quads(row: Row) -> list[ox.Quad]:
     ):
         if value:
             instant = iri(f"{row.membership}/periode/{slug}")
-            datatype, predicate = _precision(value)  # type: ignore[misc]
+            datatype, predicate = precision(value)  # type: ignore[misc]
             triples += [
                 (interval, iri(link), instant),
                 (instant, iri(RDF.type), iri(TIME.Instant)),

@@ -26,28 +26,29 @@ from plankg.domain.namespaces import (
     GEO,
     ORG,
     PLANKG,
-    PROV,
     RDF,
     RDFS,
     ROLLE,
     SCHEMA,
     SKOS,
-    XSD,
     municipality,
     region,
-    register_graph,
-    source,
     translation_graph,
 )
 from plankg.domain.rdf import GraphWriter, text, to_trig, typed
 from plankg.domain.region_lifetimes import Lifetime, check_one_region_a_day, read_lifetime, write_lifetime
+from plankg.domain.registry_sources import (
+    BOUNDARIES,
+    FIXED_SOURCES,
+    POST_RULE,
+    RegistrySource,
+    describe_source,
+    read_sources,
+)
 from plankg.domain.territories import geometry_literals, touching_pairs
-from plankg.tables.vocab import DATASET as DATASET_IRI
 
 DAWA_BASE = "https://api.dataforsyningen.dk"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
-CC_BY = URIRef("http://creativecommons.org/licenses/by/4.0/")
-CC0 = URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
 
 #: Official names that do not follow "<name> Kommune" (DESIGN §3).
 OFFICIAL_NAMES = {"0101": "Københavns Kommune", "0400": "Bornholms Regionskommune"}
@@ -59,52 +60,7 @@ POSTS = (
 )
 
 
-@dataclass(frozen=True)
-class RegistrySource:
-    """A registry source: its slug, what it is, and how to credit it."""
-
-    slug: str
-    title_da: str
-    title_en: str
-    citation: str
-    licence: URIRef | None
-    upstream: str
-    date: str | None = None  # when the snapshot was taken or the check made
-    kind: str = "fixed"
-    quotation: str = ""  # what the source says, verbatim (Danish), for laws and web pages
-
-    @property
-    def uri(self) -> URIRef:
-        return source(self.slug)
-
-    @property
-    def graph(self) -> URIRef:
-        return register_graph(self.slug)
-
-
-BOUNDARIES = RegistrySource(
-    "dagi-kommunegraenser-2014",
-    "DAGI kommuneinddeling 1:500 000, februar 2014, forenklet",
-    "DAGI municipal boundaries 1:500,000, February 2014, simplified",
-    "Indeholder data fra Geodatastyrelsen (nu Klimadatastyrelsen), DAGI kommuneinddeling "
-    "1:500 000, februar 2014; forenklet.",
-    CC_BY,
-    "https://github.com/Neogeografen/dagi",
-)
-POST_RULE = RegistrySource(
-    "plankg-kommunale-stillinger",
-    "plankg's modelregel: hver kommune har en borgmester- og en kommunaldirektørstilling",
-    "plankg's modelling rule: every municipality has a mayor's and a municipal director's post",
-    "plankg.",
-    CC_BY,
-    DATASET_IRI,
-)
 TRANSLATIONS = translation_graph("register")
-#: Sources fixed by the project; registry snapshots and checks are listed in ``sources.csv``.
-FIXED_SOURCES = (BOUNDARIES, POST_RULE)
-SOURCE_COLUMNS = ("slug", "kind", "title_da", "title_en", "citation", "licence", "upstream", "date")
-SOURCE_KINDS = ("dawa", "wikidata", "wikidata-check", "law", "web")
-
 _CODE = re.compile(r"^[0-9]{4}$")
 
 
@@ -151,31 +107,6 @@ def _sources(row: dict[str, str]) -> dict[str, Any]:
         "wikidata_source": row.get("wikidata_kilde") or "",
         "wikidata_check": row.get("wikidata_bekraeftet") or "",
     }
-
-
-def read_sources(path: Path) -> dict[str, RegistrySource]:
-    """The registry snapshots and checks, by slug."""
-    sources = {}
-    for number, row in enumerate(read_table(path, SOURCE_COLUMNS), start=2):
-        row = {**row, "citat": row.get("citat") or ""}
-        if row["kind"] not in SOURCE_KINDS:
-            raise DataError(f"row {number}: kind {row['kind']!r} is not one of {', '.join(SOURCE_KINDS)}", path)
-        if not re.match(r"^[a-z0-9-]+$", row["slug"] or "") or row["slug"] in sources:
-            raise DataError(f"row {number}: slug {row['slug']!r} is not a new lower-case slug", path)
-        if not re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", row["date"] or ""):
-            raise DataError(f"row {number}: date {row['date']!r} is not YYYY-MM-DD", path)
-        sources[row["slug"]] = RegistrySource(
-            row["slug"],
-            row["title_da"],
-            row["title_en"],
-            row["citation"],
-            URIRef(row["licence"]) if row["licence"] else None,
-            row["upstream"],
-            row["date"],
-            row["kind"],
-            row["citat"],
-        )
-    return sources
 
 
 def read_regions(path: Path, sources: dict[str, RegistrySource]) -> list[Unit]:
@@ -245,7 +176,7 @@ def build_registry(folder: Path) -> list[ox.Quad]:
     sources = {**snapshots, **{s.slug: s for s in FIXED_SOURCES}}
     writers = {s.slug: GraphWriter(s.graph) for s in sources.values()}
     for registry_source in sources.values():
-        _describe_source(writers[registry_source.slug], registry_source)
+        describe_source(writers[registry_source.slug], registry_source)
     translations = GraphWriter(TRANSLATIONS)
     originals = {r.code: region(r.key) for r in regions if r.code}
     for unit in regions:
@@ -317,24 +248,6 @@ def _check_sources(
                         f"{unit.code}: {column} {slug!r} is not a source of kind {' or '.join(kinds)} in sources.csv",
                         folder / table,
                     )
-
-
-def _describe_source(w: GraphWriter, s: RegistrySource) -> None:
-    w.add(s.uri, RDF.type, PROV.Entity)
-    w.add(s.uri, DCT.title, text(s.title_da, "da"))
-    w.add(s.uri, DCT.title, text(s.title_en, "en"))
-    w.label(s.uri, s.title_da, s.title_en)
-    if s.licence:
-        w.add(s.uri, DCT.license, s.licence)
-    w.add(s.uri, DCT.bibliographicCitation, text(s.citation))
-    w.add(s.uri, DCT.source, URIRef(s.upstream))
-    if s.kind in ("law", "web"):
-        w.add(s.uri, RDF.type, SCHEMA.WebPage)
-        w.add(s.uri, SCHEMA.url, URIRef(s.upstream))
-    if s.quotation:
-        w.add(s.uri, DCT.description, text(s.quotation, "da"))
-    if s.date:
-        w.add(s.uri, DCT.date, typed(s.date, XSD.date))
 
 
 def _add_organisation(w: GraphWriter, uri: URIRef, cls: URIRef, unit: Unit, datatype: URIRef, by: URIRef) -> None:

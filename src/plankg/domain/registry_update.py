@@ -16,7 +16,8 @@ from typing import Any
 
 from plankg.domain.csvfiles import DataError
 from plankg.domain.linking import CC0, CC_BY, LinkError, Record, Report
-from plankg.domain.registry import read_sources, write_registry
+from plankg.domain.registry import write_registry
+from plankg.domain.registry_sources import read_sources
 
 
 def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:

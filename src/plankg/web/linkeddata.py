@@ -72,7 +72,7 @@ def document(path: str) -> Response:
 def _geojson(iri: str) -> bytes:
     """The GeoJSON of a place (a Feature), a cooperation (its members) or a place collection, on ``?dato=``."""
     atlas = state().atlas
-    day = day_param()
+    day = day_param(state().config.current_day())
     if iri in atlas.places:
         return geo.to_bytes({**geo.feature(atlas, iri, local_href, day), "attribution": atlas.attribution})
     base = state().config.base_uri
@@ -154,7 +154,7 @@ def _negotiated(iri: str, extension: str | None, base: str, family: str = "page"
 
 def _etag(iri: str, page: int, chosen: Format) -> str:
     """Document, page, variant, the day asked about (pages and maps change with it) and the page language."""
-    day = day_param().isoformat() if chosen in (HTML, GEOJSON) else ""
+    day = day_param(state().config.current_day()).isoformat() if chosen in (HTML, GEOJSON) else ""
     return etag(iri, str(page), chosen.media_type, day, ui_language() if chosen is HTML else "")
 
 

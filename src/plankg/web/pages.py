@@ -317,7 +317,7 @@ def server_today() -> str:
 def overview_map() -> Response:
     """The map of cooperations: every municipality, coloured by its cooperations on a chosen day."""
     lang = ui_language()
-    day_param()  # a ?dato= that is not a day is refused before the page is drawn
+    day_param(state().config.current_day())  # a ?dato= that is not a day is refused before the page is drawn
     body = render_template(
         "map.html",
         text=TEXT[lang],

@@ -8,7 +8,6 @@ from flask import request
 
 from plankg.domain.search import MAX_QUERY
 from plankg.web.errors import ProtocolError
-from plankg.web.state import state
 
 
 def read_query(text: str | None) -> str:
@@ -31,11 +30,11 @@ def int_param(name: str, default: int, low: int, high: int) -> int:
     return int(given)
 
 
-def day_param(name: str = "dato") -> date:
-    """The day a page or document is asked about (``?dato=YYYY-MM-DD``), by default the server's today."""
+def day_param(today: date, name: str = "dato") -> date:
+    """The day a page or document is asked about (``?dato=YYYY-MM-DD``), by default ``today`` (the server's)."""
     given = request.args.get(name)
     if given is None:
-        return state().config.current_day()
+        return today
     try:
         if len(given) != 10:
             raise ValueError(given)
