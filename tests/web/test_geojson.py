@@ -144,3 +144,21 @@ def test_geojson_is_offered_where_there_is_geometry_and_refused_elsewhere(client
         assert refused.status_code == 406
         assert "offered:" in refused.get_data(as_text=True) and "text/turtle" in refused.get_data(as_text=True)
     assert client.get("/doc/samarbejde/trekantomraadet/bestyrelse", headers={"Accept": GEO}).status_code == 406
+
+
+def test_a_cooperation_has_one_colour_on_maps_and_pages(client) -> None:  # type: ignore[no-untyped-def]
+    """The stylesheet's colour classes are the map's palette, and a page's swatch is the map's colour."""
+    import re
+
+    from plankg.domain.geo import PALETTE
+
+    response = client.get("/static/plankg.css")
+    css = response.get_data(as_text=True)
+    response.close()
+    classes = dict(re.findall(r"\.farve-(\d+) \{ background: (#[0-9a-f]{6}); \}", css))
+    assert [classes[str(i)] for i in range(len(PALETTE))] == list(PALETTE)
+    colours = {c["uri"]: c["colour"] for c in client.get("/doc/kommune.geojson").get_json()["cooperations"]}
+    page = client.get("/doc/kommune/0621?lang=da").get_data(as_text=True)
+    for index, uri in re.findall(r'<span class="swatch farve-(\d+)"></span> <a href="/doc/samarbejde/([^"?]+)', page):
+        assert PALETTE[int(index)] == colours[f"{BASE}id/samarbejde/{uri}"]
+    assert 'style="' not in page  # the pages' content security policy allows no inline style

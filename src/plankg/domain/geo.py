@@ -87,10 +87,14 @@ class Atlas:
     kinds: dict[str, str] = field(default_factory=dict)  # cooperation → its kind (a samarbejdstype IRI)
     kind_names: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → its names by language
 
+    def colour_index(self, cooperation: str) -> int:
+        """The cooperation's place in the palette, the same on every page and map (the CSS class ``farve-N``)."""
+        return sorted(self.cooperations).index(cooperation) % len(PALETTE) if cooperation in self.cooperations else -1
+
     def colour(self, cooperation: str) -> str:
-        """The cooperation's colour, the same on every page and map: by its place among all cooperations."""
-        ordered = sorted(self.cooperations)
-        return PALETTE[ordered.index(cooperation) % len(PALETTE)] if cooperation in self.cooperations else ""
+        """The cooperation's colour: by its place among all cooperations."""
+        index = self.colour_index(cooperation)
+        return PALETTE[index] if index >= 0 else ""
 
     def lives_on(self, region: str, day: dt.date) -> bool:
         """Whether ``region`` lives on ``day``: its beginning on or before it, its end (if any) not before it."""

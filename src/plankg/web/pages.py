@@ -200,7 +200,7 @@ def cooperations_by_kind(atlas: Atlas, lang: str, today: date) -> list[tuple[str
         entry: dict[str, object] = {
             "name": names.get(lang) or names.get("da", uri),
             "href": local_href(uri) or "",
-            "colour": atlas.colour(uri),
+            "colour": atlas.colour_index(uri),
             "members": states.count("member"),
             "documented": states.count("last documented"),
             "all": len(states),
@@ -240,7 +240,7 @@ def _describe_membership(row: dict[str, str], lang: str) -> dict[str, object]:
         row,
         cooperation_href=local_href(str(row["uri"])) or "",
         member_href=local_href(str(row["medlem"])) or "",
-        colour=atlas.colour(str(row["uri"])),
+        colour=atlas.colour_index(str(row["uri"])),
         kind=atlas.kind_names.get(kind, {}).get(lang, "") or compact(kind),
         dates={key: human_date(str(row[key]), lang) for key in ("fra", "til") if row.get(key)},
         seen=[human_date(day, lang) for day in evidence.seen],
