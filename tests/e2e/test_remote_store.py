@@ -105,10 +105,16 @@ def same_graph(first: list[ox.Triple], second: list[ox.Triple]) -> bool:
 
 
 def bindings(results: Any) -> list[tuple[tuple[str, str, str], ...]]:
+    """Rows as compared; a GROUP_CONCAT list has no order (SPARQL 1.1 §18.5.1.7), so it is compared sorted."""
+
+    def same(value: str) -> str:
+        return ", ".join(sorted(value.split(", ")))
+
     rows = [
         tuple(
             sorted(
-                (name, value["type"].replace("typed-literal", "literal"), value["value"]) for name, value in row.items()
+                (name, value["type"].replace("typed-literal", "literal"), same(value["value"]))
+                for name, value in row.items()
             )
         )
         for row in results["results"]["bindings"]
