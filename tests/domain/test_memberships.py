@@ -99,8 +99,8 @@ HADERSLEV = "trekantomraadet,,0510,Haderslev,2016-01,"
         (KOLDING_2007, "trekantomraadt,,0621,Kolding,2007,", r"unknown cooperation 'trekantomraadt'"),
         (KOLDING_2007, "trekantomraadet,,0621,Kolding,2007-13,", r"fra '2007-13' is not a year"),
         (
-            HADERSLEV + ",,https://www.trekantomraadet.dk/om/,joined 'i januar 2016' (month precision)",
-            "trekantomraadet,,0510,Haderslev,,,,https://www.trekantomraadet.dk/om/,",
+            HADERSLEV + ",,,https://www.trekantomraadet.dk/om/,joined 'i januar 2016' (month precision)",
+            "trekantomraadet,,0510,Haderslev,,,,,https://www.trekantomraadet.dk/om/,",
             r"a membership with no date \(fra, paa_dato\) needs a note",
         ),
         (
@@ -109,6 +109,11 @@ HADERSLEV = "trekantomraadet,,0510,Haderslev,2016-01,"
             r"fra '20\d\d' disagrees with row \d+ \('20\d\d'\)",
         ),
         (KOLDING_2007, "trekantomraadet,sekretariat,0621,Kolding,2007,", r"'sekretariat' \(enhed\) is not a board"),
+        (
+            "kkr-hovedstaden,,0101,København,2007,,,2026-12-31",
+            "kkr-hovedstaden,,0101,København,2007,2030,,2026-12-31",
+            r"kendt_til is a day \(YYYY-MM-DD\), and only for a membership whose end is not known",
+        ),
         (
             "https://www.trekantomraadet.dk/om/,joined",
             "https://example.org/unknown,joined",
@@ -135,7 +140,7 @@ def test_the_row_number_is_the_line_in_the_file(tmp_path: Path) -> None:
 def test_an_added_row_becomes_a_membership_in_the_graph_of_its_source(tmp_path: Path) -> None:
     data = copy_data(tmp_path, HADERSLEV, HADERSLEV)
     with (data / TABLE).open("a", encoding="utf-8") as table:
-        table.write("trekantomraadet,,0563,Fanø,,2020,2009-12-02,https://www.trekantomraadet.dk/om/,a test row\n")
+        table.write("trekantomraadet,,0563,Fanø,,2020,2009-12-02,,https://www.trekantomraadet.dk/om/,a test row\n")
     loaded = load_dataset([data])
     store = ox.Store()
     store.extend(loaded.quads)

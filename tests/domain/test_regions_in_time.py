@@ -196,3 +196,23 @@ def test_a_snapshot_with_region_oestdanmarks_code_is_reported_and_taken_in(regis
     assert ("identifier", "1086") in values and ("identifier", "999086") in values
     assert ("validFrom", "2027-01-01T00:00:00.000000+01:00") in values
     assert not any(f["o"].startswith(ID + "region/1086") for f in facts)  # the URI stays /id/region/oestdanmark
+
+
+def test_the_kkr_of_the_merging_regions_are_not_extended_into_2027(store: ox.Store) -> None:
+    """No source says what happens to KKR Hovedstaden and KKR Sjælland when their regions end: from
+    2027-01-01 their memberships are last documented on 2026-12-31, while KKR Syddanmark's go on."""
+    query = find_query("members-on-date")
+
+    def states(cooperation: str, day: str) -> set[tuple[str, str | None]]:
+        solutions = run_query(store, query, {"date": day, "cooperation": f"{ID}samarbejde/{cooperation}"})
+        return {(s["state"].value, s["lastDocumented"].value if s["lastDocumented"] else None) for s in solutions}  # type: ignore[index, union-attr]
+
+    for cooperation in ("kkr-hovedstaden", "kkr-sjaelland"):
+        assert states(cooperation, "2026-12-31") == {("member", None)}
+        assert states(cooperation, "2027-01-01") == {("last documented", "2026-12-31")}
+    assert states("kkr-syddanmark", "2027-01-01") == {("member", None)}
+    notes = select(
+        store,
+        f"""SELECT ?note {{ <{ID}samarbejde/kkr-hovedstaden> <https://w3id.org/plankg/def/core/note> ?note }}""",
+    )
+    assert any("not known" in r["note"] for r in notes)

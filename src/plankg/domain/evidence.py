@@ -6,7 +6,8 @@ The rule (DESIGN §3a), the same as the named query ``members-on-date`` and the 
   membership held on that day (``time:inside``; a year or a month covers each of its days);
 - *last documented*: no interval covers the day, but a source shows it held on an earlier day — a
   ``time:inside`` instant, or the end of an interval that ended — the latest such day, as given;
-- *not known*: no source says. Nothing is extended beyond what a source shows.
+- *not known*: no source says. Nothing is extended beyond what a source shows: an open interval
+  documented only until a day (``plankg:documentedUntil``) counts as ending there.
 
 Dates of different precision are compared on the part both have (``2007`` ≤ ``2007-05-01``).
 """
@@ -26,9 +27,11 @@ class Evidence:
     begin: str = ""
     end: str = ""
     seen: list[str] = field(default_factory=list)
+    horizon: str = ""  # the day an open interval is documented until
 
     def as_dict(self) -> dict[str, object]:
-        found: dict[str, object] = {k: v for k, v in (("from", self.begin), ("to", self.end)) if v}
+        pairs = (("from", self.begin), ("to", self.end), ("documentedUntil", self.horizon))
+        found: dict[str, object] = {k: v for k, v in pairs if v}
         if self.seen:
             found["seen"] = sorted(self.seen)
         return found
@@ -41,13 +44,13 @@ def _at(day: str, value: str) -> str:
 
 def state_on(evidence: Evidence, day: str) -> tuple[str, str]:
     """The state of the membership on ``day`` (YYYY-MM-DD), and the last documented day where that is the state."""
+    end = evidence.end or evidence.horizon
     in_interval = bool(evidence.begin) and _at(day, evidence.begin) >= evidence.begin
-    in_interval = in_interval and (not evidence.end or _at(day, evidence.end) <= evidence.end)
+    in_interval = in_interval and (not end or _at(day, end) <= end)
     if in_interval or any(_at(day, seen) == seen for seen in evidence.seen):
         return MEMBER, ""
     before = [seen for seen in evidence.seen if seen < _at(day, seen)]
-    if evidence.end and evidence.end < _at(day, evidence.end):
-        before.append(evidence.end)
+    before += [bound for bound in (evidence.end, evidence.horizon) if bound and bound < _at(day, bound)]
     if before:
         return DOCUMENTED, max(before)
     return UNKNOWN, ""

@@ -162,6 +162,7 @@ def load_atlas(store: ReadStore) -> Atlas:
         evidence = member.memberships.setdefault(cooperation, Evidence())
         evidence.begin = _value(s, "from") or evidence.begin
         evidence.end = _value(s, "to") or evidence.end
+        evidence.horizon = _value(s, "until") or evidence.horizon
         seen = _value(s, "seen")
         if seen and seen not in evidence.seen:
             evidence.seen.append(seen)

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from plankg.domain.csvfiles import DataError, read_table
 from plankg.domain.dataset import Loaded
-from plankg.domain.namespaces import DCT, GRAPH, ORG, PLANKG, RDF, ROLLE, TIME, municipality
+from plankg.domain.namespaces import DCT, GRAPH, ORG, PLANKG, RDF, ROLLE, TIME, XSD, municipality
 from plankg.domain.namespaces import cooperation as cooperation_iri
 from plankg.domain.rdf import iri, typed
 from plankg.domain.region_lifetimes import precision
@@ -25,6 +25,13 @@ from plankg.tables.vocab import PREFIXES
 
 TABLE = Path("samarbejder") / "medlemskaber.csv"
 COLUMNS = ("samarbejde", "enhed", "kode", "navn", "fra", "til", "paa_dato", "kilde_url", "note")
+#: Optional columns: ``kendt_til``, the last day the sources can speak for an open membership.
+OPTIONAL_COLUMNS = ("kendt_til",)
+#: Why a membership is documented only until a day (the project's note beside it).
+HORIZON_NOTE = (
+    "Documented until this day only (the project's note): the cooperation is tied to a region that ends "
+    "on this day, and no source says what happens to it after."
+)
 _BOARD = PREFIXES["enhedstype"] + "bestyrelse"
 #: The project's own graph: its notes are the project's, not the source's words.
 NOTES_GRAPH = GRAPH["kilde/plankg"]
@@ -77,6 +84,7 @@ class Row:
     source: str
     graph: str
     note: str = ""
+    horizon: str = ""  # the last day the sources can speak for (an open membership tied to a region)
 
     @property
     def membership(self) -> str:
@@ -108,7 +116,7 @@ def _check_row(path: Path, number: int, record: dict[str, str], context: Context
     def error(message: str) -> DataError:
         return DataError(f"row {number}: {message}", path)
 
-    values = {key: (record.get(key) or "").strip() for key in COLUMNS}
+    values = {key: (record.get(key) or "").strip() for key in (*COLUMNS, *OPTIONAL_COLUMNS)}
     code = values["kode"]
     if code not in context.names:
         raise error(f"unknown municipality or region code {code!r} (kode)")
@@ -123,7 +131,9 @@ def _check_row(path: Path, number: int, record: dict[str, str], context: Context
         if context.units.get(organisation) != _BOARD:
             raise error(f"{values['enhed']!r} (enhed) is not a board of {values['samarbejde']}; only boards take rows")
         member, role = f"{municipality(code)}/post/borgmester", str(ROLLE.bestyrelsesmedlem)
-    for column in ("fra", "til", "paa_dato"):
+    if values["kendt_til"] and (values["til"] or len(values["kendt_til"]) != 10):
+        raise error("kendt_til is a day (YYYY-MM-DD), and only for a membership whose end is not known (til empty)")
+    for column in ("fra", "til", "paa_dato", "kendt_til"):
         if values[column] and precision(values[column]) is None:
             raise error(f"{column} {values[column]!r} is not a year (2007), a month (2016-01) or a date (2009-12-02)")
     if not values["fra"] and not values["paa_dato"] and not values["note"]:
@@ -143,6 +153,7 @@ def _check_row(path: Path, number: int, record: dict[str, str], context: Context
         source,
         graph,
         values["note"],
+        values["kendt_til"],
     )
 
 
@@ -191,4 +202,13 @@ def row_quads(row: Row) -> list[ox.Quad]:
     quads = [ox.Quad(s, p, o, graph) for s, p, o in triples]
     if row.note:  # the project's note beside the fact it explains, as written (English, quoting Danish), in its graph
         quads.append(ox.Quad(membership, iri(PLANKG.note), ox.Literal(row.note, language="en"), iri(NOTES_GRAPH)))
+    if row.horizon:  # the project's judgement, in the project's graph: no source speaks beyond this day
+        instant = iri(f"{row.membership}/periode/kendt-til")
+        horizon: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+            (interval, iri(PLANKG.documentedUntil), instant),
+            (instant, iri(RDF.type), iri(TIME.Instant)),
+            (instant, iri(TIME.inXSDDate), typed(row.horizon, XSD.date)),
+            (instant, iri(PLANKG.note), ox.Literal(HORIZON_NOTE, language="en")),
+        ]
+        quads += [ox.Quad(s, p, o, iri(NOTES_GRAPH)) for s, p, o in horizon]
     return quads

@@ -233,7 +233,12 @@ def _source_title(iri: str, lang: str) -> str:
 def _describe_membership(row: dict[str, str], lang: str) -> dict[str, object]:
     """A membership row as a page shows it: links, the kind, dates as people write them, the state today."""
     atlas, today = state().atlas, state().config.current_day().isoformat()
-    evidence = Evidence(str(row.get("fra", "")), str(row.get("til", "")), str(row.get("paa_dato", "")).split())
+    evidence = Evidence(
+        str(row.get("fra", "")),
+        str(row.get("til", "")),
+        str(row.get("paa_dato", "")).split(),
+        str(row.get("kendt_til", "")),
+    )
     status, documented = state_on(evidence, today)
     kind = str(row.get("art", ""))
     return dict(

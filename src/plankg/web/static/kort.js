@@ -22,10 +22,11 @@
   function stateOn(m, day) {
     var at = function (value) { return day.slice(0, value.length); };
     var seen = m.seen || [];
-    var inside = m.from && at(m.from) >= m.from && (!m.to || at(m.to) <= m.to);
+    var end = m.to || m.documentedUntil;
+    var inside = m.from && at(m.from) >= m.from && (!end || at(end) <= end);
     if (inside || seen.some(function (s) { return at(s) === s; })) return { state: "member" };
     var before = seen.filter(function (s) { return s < at(s); });
-    if (m.to && m.to < at(m.to)) before.push(m.to);
+    [m.to, m.documentedUntil].forEach(function (bound) { if (bound && bound < at(bound)) before.push(bound); });
     if (before.length) return { state: "documented", day: before.sort()[before.length - 1] };
     return { state: "unknown" };
   }
