@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -86,8 +87,6 @@ def test_the_dataset_description_conforms_to_dcat_ap_3(built: Path) -> None:
 
 
 def csv_table(path: Path) -> list[dict[str, str]]:
-    import csv
-
     with path.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
@@ -180,3 +179,16 @@ def test_builds_of_the_same_data_are_byte_for_byte_the_same(tmp_path: Path) -> N
         outputs.append(out)
     for name in ("plankg.trig", "plankg.nq", "plankg.ttl", "plankg.jsonld", "void.ttl"):
         assert (outputs[0] / name).read_bytes() == (outputs[1] / name).read_bytes(), name
+
+
+def test_the_temporal_coverage_follows_the_data(built: Path) -> None:
+    """From the earliest day the data name (the 2007 reform) to the latest: Region Østdanmark's 2027-01-01."""
+    g = void_graph(built)
+    dcat = "http://www.w3.org/ns/dcat#"
+    period = g.value(URIRef("https://w3id.org/plankg/data/plankg"), URIRef("http://purl.org/dc/terms/temporal"))
+    start = g.value(period, URIRef(dcat + "startDate"))
+    end = g.value(period, URIRef(dcat + "endDate"))
+    assert (str(start), str(start.datatype).rsplit("#", 1)[1]) == ("2007-01-01", "date")  # type: ignore[union-attr]
+    with (project.data_dir() / "registry" / "regions.csv").open(encoding="utf-8") as handle:
+        latest = max(row["fra"] for row in csv.DictReader(handle))
+    assert str(end) == latest == "2027-01-01"

@@ -103,7 +103,7 @@ def _temporal(g: Graph, store: ox.Store) -> None:
     """The temporal coverage: from the earliest to the latest date an instant of the data carries.
 
     It follows the data: with Region Østdanmark (2027-01-01) in them, the coverage reaches 2027.
-    Each bound keeps the precision it is given in (the regions' beginning is a year, 2007).
+    Each bound keeps the precision it is given in.
     """
     dates = [s[0] for s in _rows(store, "instant-dates")]
     if not dates:
@@ -111,8 +111,9 @@ def _temporal(g: Graph, store: ox.Store) -> None:
     period = DATA["plankg/tidsrum"]
     g.add((DATASET, DCT.temporal, period))
     g.add((period, RDF.type, DCT.PeriodOfTime))
-    earliest = min(dates, key=lambda d: first_day(d.value))
-    latest = max(dates, key=lambda d: last_day(d.value))
+    # on a tie the more precise date wins (2007-01-01 rather than 2007)
+    earliest = min(dates, key=lambda d: (first_day(d.value), -len(d.value)))
+    latest = max(dates, key=lambda d: (last_day(d.value), len(d.value)))
     for prop, term in ((DCAT.startDate, earliest), (DCAT.endDate, latest)):
         g.add((period, prop, Literal(term.value, datatype=URIRef(term.datatype.value))))
 
