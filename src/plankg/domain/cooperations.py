@@ -98,7 +98,7 @@ def load_cooperations(data: Path, kinds: set[str], codes: set[str]) -> Loaded:
             areas.add(str(uri))
         tracked.take(f"{path} row {number}")
     if (data / AREAS).exists():
-        _load_areas(data / AREAS, writers, notes, areas, codes, tracked)
+        _load_areas(data / AREAS, (sources, writers, notes), areas, codes, tracked)
     loaded.files += [p for p in (data / SOURCES, data / COOPERATIONS, data / AREAS) if p.exists()]
     return loaded
 
@@ -173,14 +173,19 @@ def _describe_cooperation(
 
 def _load_areas(
     path: Path,
-    writers: dict[str, GraphWriter],
-    notes: GraphWriter,
+    outputs: tuple[dict[str, Source], dict[str, GraphWriter], GraphWriter],
     areas: set[str],
     codes: set[str],
     tracked: _Tracker,
 ) -> None:
-    """Each municipality's territory lies within the area, from the area's beginning (the rows' ``fra``)."""
+    """Each municipality's territory lies within the area, from the area's beginning (the rows' ``fra``).
+
+    ``outputs`` are the sources by URL, their graphs' writers, and the project's notes graph; the
+    area's beginning and each distinct note are written once.
+    """
+    sources, writers, notes = outputs
     begins: dict[str, str] = {}
+    noted: set[tuple[str, str]] = set()
     for number, row in enumerate(read_table(path, ("omraade", "kode", "fra", "kilde_url", "note")), start=2):
         w = _writer(path, number, row["kilde_url"], writers)
         uri = str(area_iri(row["omraade"]))
@@ -190,19 +195,17 @@ def _load_areas(
             raise DataError(f"row {number}: unknown municipality code {row['kode']!r} (kode)", path)
         if row["fra"] and precision(row["fra"]) is None:
             raise DataError(f"row {number}: fra {row['fra']!r} is not a year, a month or a day", path)
+        first = uri not in begins
         if begins.setdefault(uri, row["fra"]) != row["fra"]:
             raise DataError(f"row {number}: fra {row['fra']!r} differs from the area's {begins[uri]!r}", path)
         territory = URIRef(f"{municipality(row['kode'])}/omraade")
         w.add(territory, GEO.sfWithin, URIRef(uri))
-        if row["note"]:
+        if row["note"] and (uri, row["note"]) not in noted:
+            noted.add((uri, row["note"]))
             notes.add(URIRef(uri), PLANKG.note, text(row["note"], "en"))
-        if row["fra"]:
-            _area_beginning(w, URIRef(uri), row["fra"], URIRef(_source_of(w)))
+        if row["fra"] and first:
+            _area_beginning(w, URIRef(uri), row["fra"], sources[row["kilde_url"]].uri)
         tracked.take(f"{path} row {number}")
-
-
-def _source_of(w: GraphWriter) -> str:
-    return w.graph.value.replace("/graph/kilde/", "/id/kilde/")
 
 
 def _area_beginning(w: GraphWriter, uri: URIRef, begin: str, by: URIRef) -> None:
