@@ -7,7 +7,6 @@ from them, never from plankg's own output.
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -158,6 +157,6 @@ def test_greater_copenhagen_says_its_swedish_members_are_not_listed(store: ox.St
     assert any("Swedish" in r["note"] and "does not list" in r["note"] for r in notes)
 
 
-def test_the_tables_name_only_sources_they_describe(tmp_path: Path) -> None:
+def test_the_tables_name_only_sources_they_describe() -> None:
     described = {r["url"] for r in plankg_table("kilder.csv")}
     assert {r["kilde_url"] for r in rows("more-cooperations.csv")} <= described

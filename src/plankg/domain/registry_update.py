@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from plankg.domain.csvfiles import DataError
-from plankg.domain.linking import CC0, CC_BY, LinkError, Record, Report
-from plankg.domain.registry import write_registry
+from plankg.domain.linking import CC0, CC_BY, LinkError, Record, Report, successor_codes
+from plankg.domain.registry import read_regions, write_registry
 from plankg.domain.registry_sources import read_sources
 
 
@@ -75,6 +75,8 @@ def write_snapshot(records: list[Record], folder: Path, upstream: str, retrieved
     """
     slug = f"dawa-{retrieved}"
     by_kind = {kind: {r.code: r for r in records if r.kind == kind} for kind in ("kommune", "region")}
+    regions = read_regions(folder / "regions.csv", read_sources(folder / "sources.csv"))
+    successors = successor_codes(regions, records)  # the same reading as the report's
 
     def change(copy: Path) -> None:
         _add_source(
@@ -91,14 +93,10 @@ def write_snapshot(records: list[Record], folder: Path, upstream: str, retrieved
             },
         )
         by_name = {r.name: r for r in by_kind["region"].values()}
-        successors: dict[str, set[str]] = {}
         for table, kind in (("regions.csv", "region"), ("municipalities.csv", "kommune")):
             fields, rows = _read_rows(copy / table)
             for row in rows:
                 record = by_kind[kind].get(row["kode"]) if row["kode"] else by_name.get(row["navn"])
-                if kind == "region" and record is not None:
-                    for original in (row.get("forgaengere") or "").split():
-                        successors.setdefault(original, set()).add(record.code)
                 if record is None:
                     continue
                 if kind == "region" and not row["kode"]:
