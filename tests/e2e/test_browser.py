@@ -55,7 +55,7 @@ def test_front_page_to_a_cooperation_to_a_member_and_into_english(browser: Brows
     assert page.locator("h1").inner_text() == "Kolding"
     page.get_by_role("link", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert "Facts" in page.locator("body").inner_text()
+    assert "All the facts" in page.locator("body").inner_text()
     assert errors == []
     assert set(hosts) == {f"127.0.0.1:{live_server.port}"}
     page.close()

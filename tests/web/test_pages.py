@@ -53,10 +53,10 @@ def test_the_front_page_leads_to_everything_in_both_languages(client) -> None:  
 
 def test_a_cooperation_page_in_danish_and_english(client) -> None:  # type: ignore[no-untyped-def]
     danish = page(client, "/doc/samarbejde/trekantomraadet")
-    assert "Trekantområdet" in danish.words and "Oplysninger" in danish.words
+    assert "Trekantområdet" in danish.words and "Alle oplysninger" in danish.words
     assert "Trekantområdets bestyrelse" in danish.words and "Kolding" in danish.words
     english = page(client, "/doc/samarbejde/trekantomraadet?lang=en")
-    assert "Facts" in english.words and "Board of Trekantområdet" in english.words
+    assert "All the facts" in english.words and "Board of Trekantområdet" in english.words
 
 
 def test_every_link_stays_on_the_server(client) -> None:  # type: ignore[no-untyped-def]
@@ -81,7 +81,7 @@ def test_a_municipality_page_shows_its_registry_identifiers_with_their_sources(c
     assert "Registre og links" in kolding.words and row["dagi"] in kolding.words
     assert kolding.external == [row["wd"]]
     assert "https://api.dataforsyningen.dk/kommuner/0621" in kolding.words and "historisk" in kolding.words
-    assert "/doc/kilde/wikidata-p1168?lang=da" in kolding.links and "dato 2026-03-20" in kolding.words
+    assert "/doc/kilde/wikidata-p1168?lang=da" in kolding.links and "20. marts 2026" in kolding.words
     region = page(client, "/doc/region/1083?lang=en")
     assert "Region code" in region.words and "Registries and links" in region.words
 

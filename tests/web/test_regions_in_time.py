@@ -87,16 +87,20 @@ def test_the_region_list_keeps_current_and_former_regions_apart(day_client) -> N
 def test_albertslunds_page_shows_both_regions_with_their_dates(day_client) -> None:  # type: ignore[no-untyped-def]
     day, client = day_client
     danish = client.get("/doc/kommune/0165?lang=da").get_data(as_text=True)
-    summary = re.search(r'<p class="summary">(.*?)</p>', danish, re.S).group(1)  # type: ignore[union-attr]
+    summary = re.search(r'<dd data-fact="regions">(.*?)</dd>', danish, re.S).group(1)  # type: ignore[union-attr]
     text = unescape(re.sub(r"<[^>]+>", "", summary))
-    assert "Region Hovedstaden (fra 2007, til og med 31. december 2026)" in text
-    assert "Region Østdanmark (fra 1. januar 2027)" in text
-    current = re.findall(r'data-state="current">([^<]+)</a>', summary)
+    assert "Region Hovedstaden (fra 2007, til og med 31. december 2026;" in text
+    assert "Region Østdanmark (fra 1. januar 2027;" in text
+    current = re.findall(r'<li data-state="current"><a [^>]*>([^<]+)</a>', summary)
     assert current == (["Region Hovedstaden"] if day == EVE else ["Region Østdanmark"])
+    # The sentence says the region of the day, and the regions' facts name their source
+    lead = unescape(re.sub(r"<[^>]+>", "", re.search(r'<p class="lead"[^>]*>(.*?)</p>', danish, re.S).group(1)))  # type: ignore[union-attr]
+    assert lead.endswith(f"I dag ligger den i {current[0]}.")
+    assert "kilde: DAGI" in text
     english = client.get("/doc/kommune/0165?lang=en").get_data(as_text=True)
     assert "until 31 December 2026" in english and "from 1 January 2027" in english
     kolding = client.get("/doc/kommune/0621?lang=da").get_data(as_text=True)
-    regions = re.search(r'<p class="summary">(.*?)</p>', kolding, re.S).group(1)  # type: ignore[union-attr]
+    regions = re.search(r'<dd data-fact="regions">(.*?)</dd>', kolding, re.S).group(1)  # type: ignore[union-attr]
     assert "Region Syddanmark" in regions and "Østdanmark" not in regions
 
 

@@ -147,7 +147,13 @@ def test_from_a_graph_the_server_does_not_hold_is_refused(client) -> None:  # ty
 def test_a_malformed_query_gets_400_with_the_parser_message_and_position(client) -> None:  # type: ignore[no-untyped-def]
     response = send(client, "POST-direct", "SELECT * WHERE { ?s ?p }")
     assert response.status_code == 400
-    assert b"SPARQL syntax error: error at 1:" in response.data
+    # In words, with line and column, and the parser's own message beside it
+    assert b"SPARQL syntax error at line 1, column 25" in response.data
+    assert b"parser: error at 1:25: expected" in response.data
+    as_json = send(client, "POST-direct", "SELECT * WHERE {\n ?s ?p\n}", accept="application/json")
+    found = json.loads(as_json.data)
+    assert found["line"] == 3 and found["parser"].startswith(f"error at 3:{found['column']}:")
+    assert "(near “}”)" in found["message"]
 
 
 @pytest.mark.parametrize("request_kind", ["form-update", "direct-update", "update-in-query", "get-update"])

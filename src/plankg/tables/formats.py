@@ -77,6 +77,22 @@ HTML = Format("html", "html", "text/html", ("application/xhtml+xml",))
 #: GeoJSON (RFC 7946) of territories: offered for places, cooperations and the place collections.
 GEOJSON = Format("geojson", "geojson", "application/geo+json", ("application/vnd.geo+json",))
 TABLE = Format("table", "csv", "text/csv", ())
+#: What people call each format (the same in every language): links are named by these, not media types.
+TITLES = {
+    "turtle": "Turtle",
+    "jsonld": "JSON-LD",
+    "rdfxml": "RDF/XML",
+    "ntriples": "N-Triples",
+    "trig": "TriG",
+    "nquads": "N-Quads",
+    "geojson": "GeoJSON",
+    "table": "CSV",
+    "csv": "CSV",
+    "tsv": "TSV",
+    "json": "SPARQL JSON",
+    "xml": "SPARQL XML",
+    "html": "HTML",
+}
 #: Plain JSON (search hits, reconciliation).
 JSON = Format("json", "json", "application/json", ())
 

@@ -83,6 +83,14 @@ def choose_language(lang_param: str | None, accept_language: str | None) -> str:
     return parsed.best_match(LANGUAGES) or LANGUAGES[0]
 
 
+def wants_error_page(accept: str | None) -> bool:
+    """True for a browser: it names HTML and ranks it above plain text and JSON (``*/*`` alone is not asking)."""
+    parsed = parse_accept_header(accept or "", MIMEAccept)
+    html = max((q for value, q in parsed if value in ("text/html", "application/xhtml+xml")), default=0)
+    others = max(parsed.quality("text/plain"), parsed.quality("application/json"))
+    return html > 0 and html >= others and "text/html" in (accept or "")
+
+
 def prefers_json(accept: str | None) -> bool:
     """True when the client ranks JSON (plain or SPARQL results) above plain text."""
     parsed = parse_accept_header(accept or "", MIMEAccept)

@@ -4,6 +4,8 @@ A query file starts with comment lines that say what it asks and declare its par
 
     # title: Members of a cooperation on a date
     # description: ...
+    # title@da: Et samarbejdes medlemmer på en dato
+    # description@da: ...
     # param: date xsd:date = 2009-12-02  -- the day to ask about
     # param: cooperation iri  -- optional: one cooperation (all when left out)
 
@@ -30,7 +32,7 @@ from plankg.tables import project
 from plankg.tables.vocab import PREFIXES
 
 _PARAM = re.compile(r"^#\s*param:\s*(?P<name>\w+)\s+(?P<type>\S+)(?:\s*=\s*(?P<default>\S+))?\s*$")
-_FIELD = re.compile(r"^#\s*(?P<key>title|description):\s*(?P<value>.*)$")
+_FIELD = re.compile(r"^#\s*(?P<key>(?:title|description)(?:@da)?):\s*(?P<value>.*)$")
 #: The lexical forms accepted for each parameter type.
 _LEXICAL: dict[str, str] = {
     "xsd:date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
@@ -103,6 +105,13 @@ class NamedQuery:
     description: str
     text: str
     parameters: tuple[Parameter, ...]
+    danish: tuple[str, str] = ("", "")  # title and description in Danish (``# title@da:``)
+
+    def title_in(self, lang: str) -> str:
+        return (self.danish[0] if lang == "da" else "") or self.title
+
+    def description_in(self, lang: str) -> str:
+        return (self.danish[1] if lang == "da" else "") or self.description
 
     def bindings(
         self, values: dict[str, str], today: dt.date | None = None
@@ -169,7 +178,13 @@ def parse_query_file(path: Path) -> NamedQuery:
         elif match := _FIELD.match(line):
             fields[match["key"]] = (fields.get(match["key"], "") + " " + match["value"]).strip()
     return NamedQuery(
-        path.stem, path, fields.get("title", path.stem), fields.get("description", ""), text, tuple(parameters)
+        path.stem,
+        path,
+        fields.get("title", path.stem),
+        fields.get("description", ""),
+        text,
+        tuple(parameters),
+        (fields.get("title@da", ""), fields.get("description@da", "")),
     )
 
 

@@ -36,6 +36,7 @@ def create_app(
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.jinja_env.undefined = StrictUndefined  # a missing text or value is an error, not an empty cell
     from plankg.web import (
+        assets,
         dumps,
         linkeddata,
         messages,
@@ -78,7 +79,9 @@ def create_app(
     app.register_blueprint(system.bp)
     app.register_blueprint(openapi.bp)
     register_error_handlers(app)
+    assets.install(app)
     app.after_request(messages.remember_language)
+    app.add_template_global(messages.language_switch)
     security.install(app, config.rate_limit, config.max_in_flight)
     # server.run sets up prometheus_client's multiprocess mode exactly when it starts several workers
     observability.install(app, across_workers=config.workers > 1 and not config.debug)

@@ -23,6 +23,7 @@ def etag(*parts: str) -> str:
 
 def not_modified(tag: str, headers: dict[str, str]) -> Response | None:
     """A 304 with the 200's ``headers`` when the client already holds ``tag`` (GET and HEAD only)."""
-    if request.method in ("GET", "HEAD") and tag in request.if_none_match:
+    held = {t.removesuffix(":gzip") for t in request.if_none_match.as_set()}  # the tag of the compressed variant
+    if request.method in ("GET", "HEAD") and (tag in held or request.if_none_match.star_tag):
         return Response(status=304, headers=headers)
     return None

@@ -19,8 +19,9 @@ from plankg.domain.evaluate import QueryFailed
 from plankg.domain.executor import Overloaded, QueryTimeout
 from plankg.domain.guard import Refused
 from plankg.domain.store import StoreUnavailable
-from plankg.tables.formats import HTML
-from plankg.tables.negotiate import NotAcceptable, choose_format, prefers_json
+from plankg.domain.syntax import explain
+from plankg.tables.formats import HTML, TITLES
+from plankg.tables.negotiate import NotAcceptable, choose_format, prefers_json, wants_error_page
 
 
 class ProtocolError(Exception):
@@ -62,18 +63,50 @@ _PUBLIC_503 = {
 }
 
 
-def error_response(status: int, title: str, message: str, retry_after: str | None = None) -> Response:
-    """An error in JSON when the client prefers JSON, plain text otherwise."""
-    wants_json = prefers_json(request.headers.get("Accept"))
-    if wants_json:
-        body = json.dumps({"status": status, "error": title, "message": message}, ensure_ascii=False)
+def error_response(
+    status: int,
+    title: str,
+    message: str,
+    retry_after: str | None = None,
+    fields: dict[str, object] | None = None,
+    **page: object,
+) -> Response:
+    """An error as a page for browsers (in their language), in JSON for JSON clients, else plain text."""
+    accept = request.headers.get("Accept")
+    if wants_error_page(accept):
+        response = _error_page(status, message, **page)
+    elif prefers_json(accept):
+        body = json.dumps({"status": status, "error": title, "message": message, **(fields or {})}, ensure_ascii=False)
         response = Response(body, status=status, content_type="application/json; charset=utf-8")
     else:
-        response = Response(f"{status} {title}\n\n{message}\n", status=status, content_type="text/plain; charset=utf-8")
+        parser = f"\nparser: {fields['parser']}\n" if fields and "parser" in fields else ""
+        text = f"{status} {title}\n\n{message}\n{parser}"
+        response = Response(text, status=status, content_type="text/plain; charset=utf-8")
     if retry_after:
         response.headers["Retry-After"] = retry_after
-    response.headers["Vary"] = "Accept"
+    response.headers["Vary"] = "Accept, Accept-Language" if wants_error_page(accept) else "Accept"
     return response
+
+
+def _error_page(status: int, detail: str, **page: object) -> Response:
+    """The site's page for an error: what happened in the visitor's language, the details folded below."""
+    from plankg.web.messages import TEXT, messages, ui_language
+
+    lang = ui_language()
+    texts: dict[str, list[str]] = messages(lang, "errors")  # type: ignore[assignment]
+    heading, explanation = texts.get(str(status)) or texts[str(status // 100 * 100)]
+    values = {"iri": None, "allowed": None, "offered": None, **page}
+    body = render_template(
+        "error.html",
+        status=status,
+        heading=heading,
+        explanation=explanation,
+        detail=detail,
+        text=TEXT[lang],
+        lang=lang,
+        **values,
+    )
+    return Response(body, status=status, content_type="text/html; charset=utf-8")
 
 
 def _outcome(outcome: str) -> None:
@@ -97,8 +130,19 @@ def _protocol(error: ProtocolError) -> Response:
     return error_response(error.status, titles.get(error.status, "Error"), str(error))
 
 
+def _syntax(status: int, title: str, message: str) -> Response:
+    """A syntax error in words, with the line and column it points at (also as JSON fields)."""
+    problem = explain(message, g.get("plankg_query") or "")
+    fields: dict[str, object] = {"parser": message.removeprefix("SPARQL syntax error: ")}
+    if problem.line:
+        fields.update(line=problem.line, column=problem.column)
+    return error_response(status, title, problem.message, fields=fields)
+
+
 def _refused(error: Refused) -> Response:
     _outcome("refused")
+    if str(error).startswith("SPARQL syntax error"):
+        return _syntax(400, "Malformed query", str(error))
     return error_response(400, "Query refused", str(error))
 
 
@@ -108,6 +152,8 @@ def _failed(error: QueryFailed) -> Response:
     if status >= 500:
         current_app.logger.error("query failed (%s): %s", error.kind, error)
         return error_response(status, title, _PUBLIC_503.get(error.kind, str(error)), RETRY_AFTER)
+    if error.kind == "syntax":
+        return _syntax(status, title, str(error))
     return error_response(status, title, str(error))
 
 
@@ -134,7 +180,8 @@ def _overloaded(error: Overloaded) -> Response:
 
 def _not_acceptable(error: NotAcceptable) -> Response:
     _outcome("refused")
-    response = error_response(406, "Not Acceptable", str(error))
+    offered = [(TITLES.get(f.name, f.name), f"?format={f.name}") for f in error.offered]
+    response = error_response(406, "Not Acceptable", str(error), offered=offered)
     response.headers["Link"] = ", ".join(
         f'<?format={f.name}>; rel="alternate"; type="{f.media_type}"' for f in error.offered
     )
@@ -142,17 +189,13 @@ def _not_acceptable(error: NotAcceptable) -> Response:
 
 
 def _not_held(error: NotHeld) -> Response:
-    """The one 404: the bilingual page with the site's navigation for browsers, else text or JSON."""
+    """The one 404: the site's page for browsers (and clients that say nothing), else text or JSON."""
     _outcome("refused")
     if not (_wants_page() if error.page is None else error.page):
         return error_response(404, "Not Found", str(error))
-    from plankg.web.messages import TEXT, ui_language
-
-    lang = ui_language()
-    page = render_template("not_found.html", iri=error.iri or request.path, text=TEXT[lang], lang=lang)
-    return Response(
-        page, status=404, content_type="text/html; charset=utf-8", headers={"Vary": "Accept, Accept-Language"}
-    )
+    response = _error_page(404, "", iri=error.iri or request.path)
+    response.headers["Vary"] = "Accept, Accept-Language"
+    return response
 
 
 def _wants_page() -> bool:
@@ -172,8 +215,9 @@ def _http(error: HTTPException) -> Response:
     if status == 413:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         message = f"the request body is larger than {limit} bytes (PLANKG_MAX_REQUEST_BYTES)"
-    response = error_response(status, error.name, message)
-    if status == 405 and getattr(error, "valid_methods", None):
+    allowed = ", ".join(getattr(error, "valid_methods", None) or ())
+    response = error_response(status, error.name, message, allowed=allowed or None)
+    if status == 405 and allowed:
         response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
     return response
 

@@ -16,7 +16,7 @@ from werkzeug.http import http_date
 from plankg.domain import geo
 from plankg.domain.containers import collection_csv, collection_name, collection_quads
 from plankg.domain.resources import Document, describe
-from plankg.tables.formats import FAMILIES, GEOJSON, HTML, Format
+from plankg.tables.formats import FAMILIES, GEOJSON, HTML, TITLES, Format
 from plankg.tables.negotiate import NotAcceptable, choose_format
 from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
 from plankg.web.caching import etag, not_modified
@@ -165,7 +165,7 @@ def _built_at() -> datetime:
 
 def _render(found: Document, chosen: Format, base: str, offered: tuple[Format, ...] = DOCUMENT_FORMATS) -> bytes:
     if chosen is HTML:
-        formats = [(f.media_type, f"{base}.{f.extension}") for f in offered if f is not HTML]
+        formats = [(TITLES[f.name], f.media_type, f"{base}.{f.extension}") for f in offered if f is not HTML]
         return render_document(found, base, formats).encode("utf-8")
     # Sorted: the same bytes whatever order a store gives them in (in memory, on disk, remote).
     if chosen.datasets:

@@ -6,12 +6,71 @@ Keys are the same in both languages (a test checks it); a page picks its languag
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Response, request
 
 from plankg.tables.negotiate import LANGUAGES, choose_language
 
 TEXT = {
     "da": {
+        "sentence": {
+            "municipality": "{name} er en dansk kommune. I dag ligger den i {region}.",
+            "region": "{name} er en dansk region ({life}).",
+            "cooperation": "{name} er et samarbejde mellem kommuner – {kind} – med {count} kendte medlemmer.",
+            "area": "{name} er et planlægningsområde – {kind} – som {count} kommuner ligger i.",
+            "unit": "{name} er en enhed under {parent}.",
+            "membership": "Et medlemskab: {parent}.",
+            "concept": "{name} er et begreb i kodelisten {parent}.",
+            "scheme": "{name} er en kodeliste i plankg's vokabular.",
+            "vocabulary": "{name} er plankg's eget vokabular.",
+            "source": "{name} er en kilde til plankg's data (dato: {date}).",
+            "collection": "{name}: listen over alle i plankg's data.",
+            "other": "{name} er en ressource i plankg's data ({types}).",
+        },
+        "key_facts": {
+            "regions": "Region",
+            "neighbours": "Nabokommuner",
+            "kind": "Slags samarbejde",
+            "bodies": "Organer",
+            "municipalities_today": "Kommuner i regionen i dag ({count})",
+        },
+        "collections": {"kommune": "Kommuner", "region": "Regioner", "samarbejde": "Samarbejder"},
+        "breadcrumbs": "Du er her",
+        "uri": "URI",
+        "copy_uri": "Kopiér URI",
+        "copied": "Kopieret",
+        "for_planning": "Det gør samarbejdet for planlægningen",
+        "data_view": "Alle oplysninger",
+        "data_view_intro": "Hver egenskab med alle sine værdier; ved hver værdi de kilder, der siger den.",
+        "downloads": "Hent data om dette",
+        "about": "Om",
+        "errors": {
+            "400": ["Anmodningen kunne ikke forstås", "Serveren kunne ikke bruge anmodningen, som den er skrevet."],
+            "403": ["Ikke tilladt", "plankg kan kun læses; intet kan ændres herfra."],
+            "404": ["Ikke fundet", "plankg har intet om"],
+            "405": ["Metoden er ikke tilladt", "Denne adresse svarer ikke på den slags anmodning."],
+            "406": ["Formatet tilbydes ikke", "Adressen findes ikke i det ønskede format."],
+            "413": ["Anmodningen er for stor", "Anmodningen er større, end plankg tager imod."],
+            "414": [
+                "Adressen er for lang",
+                "Adressen (URL'en) er længere, end plankg tager imod. Send en lang "
+                "SPARQL-forespørgsel med POST i stedet.",
+            ],
+            "415": ["Medietypen tilbydes ikke", "plankg kan ikke læse anmodningens indhold i den medietype."],
+            "422": ["Svaret er for stort", "Svaret ville overskride plankg's grænser; afgræns forespørgslen."],
+            "429": ["For mange anmodninger", "Vent lidt, og prøv igen."],
+            "500": ["Der skete en fejl", "En uventet fejl er sket og skrevet i loggen."],
+            "503": ["Tjenesten er optaget", "plankg kan ikke svare lige nu; prøv igen om lidt."],
+        },
+        "error_detail": "Teknisk forklaring (på engelsk)",
+        "error_allowed": "Tilladte metoder",
+        "error_offered": "Formater, der tilbydes",
+        "error_next": "Videre:",
+        "source_word": "kilde",
+        "data_short": "Data",
+        "language_tag": "sprogmærke",
+        "main_navigation": "Hovedmenu",
         "facts": "Oplysninger",
         "kinds": "Slags samarbejde",
         "kind": "slags",
@@ -39,6 +98,10 @@ TEXT = {
         "results_yes": "Ja (sand)",
         "results_no": "Nej (falsk)",
         "results_editor": "Åbn forespørgselssiden",
+        "results_syntax": "Forespørgslen har en syntaksfejl",
+        "results_failed": "Forespørgslen kunne ikke besvares",
+        "results_where": "Fejlen er i linje {line}, kolonne {column}. Serverens forklaring (på engelsk):",
+        "results_download": "Hent svaret som SPARQL JSON",
         "search_label": "Søg efter kommune, region, samarbejde …",
         "search_title": "Søgning",
         "search_none": "Intet fundet for",
@@ -76,8 +139,6 @@ TEXT = {
         "to": "til",
         "seen": "kendt medlem på dagen",
         "characters": "tegn i alt; hele værdien står i de andre formater",
-        "not_found": "Ikke fundet",
-        "not_found_text": "plankg har intet om",
         "registry": "Registre og links",
         "registry_kind": {
             "code_municipality": "Kommunekode",
@@ -126,6 +187,62 @@ TEXT = {
         "hver oplysning med sin kilde.",
     },
     "en": {
+        "sentence": {
+            "municipality": "{name} is a Danish municipality. Today it lies in {region}.",
+            "region": "{name} is a Danish region ({life}).",
+            "cooperation": "{name} is a cooperation between municipalities – {kind} – with {count} known members.",
+            "area": "{name} is a planning area – {kind} – that {count} municipalities lie within.",
+            "unit": "{name} is a unit of {parent}.",
+            "membership": "A membership: {parent}.",
+            "concept": "{name} is a concept in the code list {parent}.",
+            "scheme": "{name} is a code list of plankg's vocabulary.",
+            "vocabulary": "{name} is plankg's own vocabulary.",
+            "source": "{name} is a source of plankg's data (date: {date}).",
+            "collection": "{name}: the list of all of them in plankg's data.",
+            "other": "{name} is a resource in plankg's data ({types}).",
+        },
+        "key_facts": {
+            "regions": "Region",
+            "neighbours": "Neighbouring municipalities",
+            "kind": "Kind of cooperation",
+            "bodies": "Bodies",
+            "municipalities_today": "Municipalities of the region today ({count})",
+        },
+        "collections": {"kommune": "Municipalities", "region": "Regions", "samarbejde": "Cooperations"},
+        "breadcrumbs": "You are here",
+        "uri": "URI",
+        "copy_uri": "Copy URI",
+        "copied": "Copied",
+        "for_planning": "What the cooperation does for planning",
+        "data_view": "All the facts",
+        "data_view_intro": "Each property with all its values; beside each value the sources that state it.",
+        "downloads": "Download the data about this",
+        "about": "About",
+        "errors": {
+            "400": ["The request could not be understood", "The server could not use the request as it is written."],
+            "403": ["Not allowed", "plankg is read-only; nothing can be changed from here."],
+            "404": ["Not found", "plankg holds nothing about"],
+            "405": ["Method not allowed", "This address does not answer that kind of request."],
+            "406": ["Format not offered", "This address is not offered in the format asked for."],
+            "413": ["Request too large", "The request is larger than plankg accepts."],
+            "414": [
+                "Address too long",
+                "The address (URL) is longer than plankg accepts. Send a long SPARQL query with POST instead.",
+            ],
+            "415": ["Media type not offered", "plankg cannot read the request's content in that media type."],
+            "422": ["Answer too large", "The answer would exceed plankg's limits; narrow the query."],
+            "429": ["Too many requests", "Wait a moment, and try again."],
+            "500": ["Something went wrong", "An unexpected error occurred and has been logged."],
+            "503": ["Service busy", "plankg cannot answer just now; try again shortly."],
+        },
+        "error_detail": "Technical explanation",
+        "error_allowed": "Allowed methods",
+        "error_offered": "Formats offered",
+        "error_next": "Go on:",
+        "source_word": "source",
+        "data_short": "Data",
+        "language_tag": "language tag",
+        "main_navigation": "Main navigation",
         "facts": "Facts",
         "kinds": "Kinds of cooperation",
         "kind": "kind",
@@ -153,6 +270,10 @@ TEXT = {
         "results_yes": "Yes (true)",
         "results_no": "No (false)",
         "results_editor": "Open the query page",
+        "results_syntax": "The query has a syntax error",
+        "results_failed": "The query could not be answered",
+        "results_where": "The error is at line {line}, column {column}. The server's explanation:",
+        "results_download": "Download the answer as SPARQL JSON",
         "search_label": "Search for a municipality, region, cooperation …",
         "search_title": "Search",
         "search_none": "Nothing found for",
@@ -190,8 +311,6 @@ TEXT = {
         "to": "until",
         "seen": "known member on",
         "characters": "characters in all; the whole value is in the other formats",
-        "not_found": "Not found",
-        "not_found_text": "plankg holds nothing about",
         "registry": "Registries and links",
         "registry_kind": {
             "code_municipality": "Municipality code",
@@ -289,6 +408,12 @@ def ui_language() -> str:
     )
 
 
+def language_switch(lang: str) -> str:
+    """This page in ``lang``: the same path and query, only ``lang`` changed (the place is kept)."""
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return request.path + "?" + urlencode([*args, ("lang", lang)])
+
+
 #: The cookie that remembers a language chosen with ``?lang=`` (a year; no other cookie is ever set).
 LANGUAGE_COOKIE = "lang"
 
@@ -347,6 +472,13 @@ MONTHS = {
 def message(lang: str, key: str) -> str:
     """One text of the catalogue, as a string."""
     return str(TEXT[lang][key])
+
+
+def messages(lang: str, key: str) -> dict[str, str]:
+    """A group of texts of the catalogue (sentences by kind, key-fact labels …)."""
+    found = TEXT[lang][key]
+    assert isinstance(found, dict)
+    return found
 
 
 def human_date(value: str, lang: str) -> str:

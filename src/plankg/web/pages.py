@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 
 import pyoxigraph as ox
@@ -16,71 +15,15 @@ from plankg.domain.region_lifetimes import first_day
 from plankg.domain.resources import LABELS, Document
 from plankg.tables.formats import GEOJSON
 from plankg.tables.vocab import PREFIXES
+from plankg.web.facts import Labeller, Sources, compact, grouped_facts
 from plankg.web.messages import MAP_TEXT, MEMBERSHIP_STATES, REGION_STATES, TEXT, human_date, message, ui_language
 from plankg.web.params import day_param
 from plankg.web.state import local_href, state
+from plankg.web.summary import Summary
 
 bp = Blueprint("pages", __name__)
 #: Kinds the map does not show until asked: they cover the whole country or a region.
 HIDDEN_KINDS = ("kommunekontaktraad", "planlaegningsomraade")
-LONG_LITERAL = 400
-SHOWN_OF_LONG = 160
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A value as shown: its text, an on-server link (if any), a language tag."""
-
-    text: str
-    href: str | None = None
-    lang: str | None = None
-    length: int = 0  # the full length, when the text is shortened
-
-
-@dataclass(frozen=True)
-class Row:
-    subject: Cell
-    predicate: Cell
-    value: Cell
-    source: Cell
-
-
-class Labeller:
-    """Labels in the page's language from the document's quads, and on-server links."""
-
-    def __init__(self, quads: list[ox.Quad], lang: str) -> None:
-        self.lang = lang
-        self.labels: dict[str, dict[str | None, str]] = defaultdict(dict)
-        for q in quads:
-            if q.predicate.value in LABELS and isinstance(q.object, ox.Literal):
-                self.labels[q.subject.value].setdefault(q.object.language, q.object.value)  # type: ignore[union-attr]
-
-    def label(self, iri: str) -> str:
-        found = self.labels.get(iri, {})
-        for lang in (self.lang, "da", "en", None):
-            if lang in found:
-                return found[lang]
-        return compact(iri)
-
-    def cell(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Cell:
-        if isinstance(term, ox.Literal):
-            if len(term.value) > LONG_LITERAL:  # geometries: the page shows the start, the formats all of it
-                return Cell(term.value[:SHOWN_OF_LONG] + " …", lang=term.language, length=len(term.value))
-            return Cell(term.value, lang=term.language)
-        if isinstance(term, ox.NamedNode):
-            return Cell(self.label(term.value), href=local_href(term.value))
-        return Cell(str(term))
-
-
-def compact(iri: str) -> str:
-    """A prefixed name where one fits."""
-    for prefix, namespace in PREFIXES.items():
-        local = iri[len(namespace) :]
-        if iri.startswith(namespace) and local and "/" not in local:
-            return f"{prefix}:{local}"
-    return iri
-
-
 #: The registry identifiers and links a municipality or region page shows: predicate, datatype, kind.
 REGISTRY_FACTS = (
     ("http://www.w3.org/ns/org#identifier", None, "code"),
@@ -113,7 +56,7 @@ def registry_rows(found: Document, names: Labeller, place_kind: str) -> list[dic
                     "href": value.value if fact == "wikidata" else "",
                     "source": label or compact(graph),
                     "source_href": (local_href(source) or "") if source else "",
-                    "date": date,
+                    "date": human_date(date, names.lang) if date else "",
                 }
             )
     return rows
@@ -134,18 +77,6 @@ def _registry_source(graph: str, base: str, lang: str) -> tuple[str, str, str]:
         elif isinstance(q.object, ox.Literal) and q.predicate == DCT_DATE:
             date = q.object.value
     return source.value, labels.get(lang) or labels.get("da") or "", date
-
-
-def _section(q: ox.Quad, iri: str) -> str:
-    """Where a quad goes on the page: the resource's own facts, its parts, or links to it."""
-    subject = q.subject.value if isinstance(q.subject, (ox.NamedNode, ox.BlankNode)) else ""
-    target = q.object.value if isinstance(q.object, ox.NamedNode) else ""
-    if subject == iri:
-        return "facts"
-    inside = subject.startswith(iri + "/")
-    if not inside and (target == iri or target.startswith(iri + "/")):
-        return "incoming"
-    return "parts"
 
 
 def _map_mode(iri: str, atlas: Atlas) -> str:
@@ -256,43 +187,34 @@ def _describe_membership(row: dict[str, str], lang: str) -> dict[str, object]:
     )
 
 
-def render_document(found: Document, base: str, formats: list[tuple[str, str]]) -> str:
-    """The HTML page of a resource document."""
+def render_document(found: Document, base: str, formats: list[tuple[str, str, str]]) -> str:
+    """The HTML page of a resource document: what it is first, then its facts grouped, then the formats."""
     lang = ui_language()
-    names = Labeller(found.quads, lang)
-    sections: dict[str, list[Row]] = {"facts": [], "parts": [], "incoming": []}
-    for q in found.quads:
-        section = _section(q, found.iri)
-        if q.predicate.value in LABELS and section != "facts":
-            continue  # labels of mentioned resources are used as link texts, not listed
-        graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
-        predicate = Cell(names.label(q.predicate.value), href=local_href(q.predicate.value))
-        sections[section].append(Row(names.cell(q.subject), predicate, names.cell(q.object), Cell(compact(graph))))
-    for rows in sections.values():
-        rows.sort(key=lambda row: (row.subject.text, row.predicate.text, row.value.text, row.source.text))
-    store = state().store
+    app_state = state()
+    names = Labeller(found.quads, lang, app_state.store, local_href)
+    sources = Sources(app_state.config.base_uri, names)
+    store, atlas, today = app_state.store, app_state.atlas, app_state.config.current_day()
     memberships = membership_rows(store, cooperation=found.iri) or membership_rows(store, member=found.iri)
-    described = [_describe_membership(membership, lang) for membership in memberships]
-    geojson = next((href for media_type, href in formats if media_type == GEOJSON.media_type), None)
-    atlas = state().atlas
-    today = state().config.current_day()
-    collection = found.iri == f"{state().config.base_uri}id/region"
+    geojson = next((href for _, media_type, href in formats if media_type == GEOJSON.media_type), None)
+    summary = Summary(found, names, sources, atlas, today)
+    base_uri = app_state.config.base_uri
     return render_template(
         "resource.html",
+        summary=summary,
         regions=region_summary(found.iri, atlas, lang, today),
-        region_groups=regions_by_state(atlas, lang, today) if collection else None,
+        region_groups=regions_by_state(atlas, lang, today) if found.iri == f"{base_uri}id/region" else None,
         cooperation_groups=cooperations_by_kind(atlas, lang, today)
-        if found.iri == f"{state().config.base_uri}id/samarbejde"
+        if found.iri == f"{base_uri}id/samarbejde"
         else None,
         today=human_date(today.isoformat(), lang),
         registry=registry_rows(found, names, atlas.places[found.iri].kind) if found.iri in atlas.places else [],
         geojson=geojson,
         map_mode=_map_mode(found.iri, atlas),
         map_text=MAP_TEXT[lang],
-        memberships=described,
+        memberships=[_describe_membership(membership, lang) for membership in memberships],
         title=names.label(found.iri),
         iri=found.iri,
-        sections=sections,
+        sections=grouped_facts(found.quads, found.iri, names, sources),
         text=TEXT[lang],
         lang=lang,
         document=found,

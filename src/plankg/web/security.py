@@ -64,6 +64,10 @@ class Admission:
             self.in_flight -= 1
 
 
+#: The longest address a page answers (a styled 414 beyond it); the HTTP server itself cuts at 256 KB.
+MAX_URL = 32 * 1024
+
+
 def install(app: Flask, rate_limit: str, max_in_flight: int) -> None:
     """Add the headers to every response; shed load above ``max_in_flight``; rate-limit when configured."""
     from plankg.domain.executor import Overloaded
@@ -74,7 +78,10 @@ def install(app: Flask, rate_limit: str, max_in_flight: int) -> None:
     @app.before_request
     def admit() -> None:
         from flask import request
+        from werkzeug.exceptions import RequestURITooLarge
 
+        if len(request.environ.get("RAW_URI") or request.full_path) > MAX_URL:
+            raise RequestURITooLarge(f"the address is longer than {MAX_URL} bytes; send a long query with POST")
         if request.endpoint == "system.health":
             return
         if not admission.enter():

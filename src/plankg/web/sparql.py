@@ -9,6 +9,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, g, render_template, request
 
 from plankg.domain.evaluate import QueryAnswer, QueryFailed, QueryRequest
+from plankg.domain.guard import Refused
+from plankg.domain.syntax import SyntaxProblem, explain
 from plankg.tables.formats import HTML, RDF_FORMATS, RESULT_FORMATS, Format
 from plankg.tables.negotiate import NotAcceptable, choose_format
 from plankg.tables.vocab import PREFIXES
@@ -71,9 +73,15 @@ def endpoint() -> Response:
     )
     try:
         answer = _run(query_request)
-    except QueryFailed as error:
-        if error.kind == "not_acceptable":  # the query's form needs a family the client accepts nothing of
+    except (QueryFailed, Refused) as error:
+        if isinstance(error, QueryFailed) and error.kind == "not_acceptable":  # no format of the query's family
             choose_format(None, protocol.format, accept, str(error))
+        syntax = getattr(error, "kind", "") == "syntax" or str(error).startswith("SPARQL syntax error")
+        if as_page and syntax:  # a browser: the error in words, beside the query to mend
+            set_outcome("syntax")
+            problem = explain(str(error), protocol.query)
+            page = results_page(protocol.query, b"", "error", problem)
+            return Response(page, status=400, content_type=HTML.content_type, headers={"Vary": vary})
         raise
     chosen = graph if answer.kind == "graph" else results
     assert chosen is not None
@@ -92,21 +100,22 @@ def endpoint() -> Response:
 LABELLED = 200
 
 
-def results_page(query: str, body: bytes, kind: str) -> str:
-    """An answer as a page: a table of bindings with labels and links, a boolean, or the graph as Turtle."""
+def results_page(query: str, body: bytes, kind: str, problem: SyntaxProblem | None = None) -> str:
+    """An answer as a page: a table of bindings with labels and links, a boolean, the graph as Turtle, or
+    the syntax error in words; the query stays editable."""
     lang = ui_language()
     variables: list[str] = []
     rows: list[list[dict[str, str]]] = []
     boolean: bool | None = None
     if kind == "boolean":
         boolean = json.loads(body)["boolean"]
-    elif kind == "solutions":
-        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        assert isinstance(solutions, ox.QuerySolutions)
-        variables = [v.value for v in solutions.variables]
-        terms = [[s[v] for v in variables] for s in solutions]
-        labels = _labels([t for row in terms for t in row if isinstance(t, ox.NamedNode)], lang)
-        rows = [[_cell(t, labels) for t in row] for row in terms]
+    elif kind == "solutions":  # read as JSON: no engine object lives beyond this request's thread
+        answer = json.loads(body)
+        variables = answer["head"]["vars"]
+        bindings = [[row.get(v) for v in variables] for row in answer["results"]["bindings"]]
+        iris = [t["value"] for row in bindings for t in row if t and t["type"] == "uri"]
+        labels = _labels([ox.NamedNode(iri) for iri in iris], lang)
+        rows = [[_cell(t, labels) for t in row] for row in bindings]
     return render_template(
         "sparql_results.html",
         query=query,
@@ -114,6 +123,7 @@ def results_page(query: str, body: bytes, kind: str) -> str:
         rows=rows,
         boolean=boolean,
         graph=body.decode("utf-8") if kind == "graph" else None,
+        problem=problem,
         download=request.full_path.replace("?", "?format=json&", 1) if "?" in request.full_path else "",
         text=TEXT[lang],
         lang=lang,
@@ -133,18 +143,19 @@ def _labels(iris: list[ox.NamedNode], lang: str) -> dict[str, str]:
 _PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 
 
-def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None, labels: dict[str, str]) -> dict[str, str]:
+def _cell(term: dict[str, str] | None, labels: dict[str, str]) -> dict[str, str]:
+    """One binding (SPARQL JSON) as a cell: an IRI with its label and page, a literal with its language."""
     if term is None:
         return {"text": ""}
-    if isinstance(term, ox.NamedNode):
-        return {
-            "text": labels.get(term.value, term.value),
-            "iri": term.value,
-            "href": local_href(term.value) or term.value,
-        }
-    if isinstance(term, ox.Literal):
-        return {"text": term.value, "lang": term.language or ""}
-    return {"text": str(term)}
+    if term["type"] == "uri":
+        iri = term["value"]
+        label = labels.get(iri, "")
+        return {"text": label or iri, "iri": iri if label else "", "href": local_href(iri) or iri}
+    if term["type"] == "literal":
+        return {"text": term["value"], "lang": term.get("xml:lang", "")}
+    if term["type"] == "triple":
+        return {"text": json.dumps(term["value"], ensure_ascii=False)}
+    return {"text": "_:" + term["value"]}
 
 
 def _run(query: QueryRequest) -> QueryAnswer:
@@ -190,7 +201,12 @@ def _query_page() -> Response:
     lang = ui_language()
     today = state().config.current_day()
     queries = [
-        {"name": q.name, "title": q.title, "description": q.description, "runnable": runnable_text(q, today=today)}
+        {
+            "name": q.name,
+            "title": q.title_in(lang),
+            "description": q.description_in(lang),
+            "runnable": runnable_text(q, today=today),
+        }
         for q in list_queries()
     ]
     examples = [{"name": q["name"], "title": q["title"], "query": q["runnable"]} for q in queries]

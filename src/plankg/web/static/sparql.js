@@ -9,6 +9,32 @@
   var examples = JSON.parse(document.getElementById("examples").textContent);
   var endpoint = new URL(root.dataset.endpoint, window.location.href).href;
 
+  var text = JSON.parse(document.getElementById("sparql-text").textContent);
+  // An error from the endpoint in words: its title, the line and column, the server's explanation.
+  Yasgui.Yasr.defaults.errorRenderers = [function (error) {
+    var found = {};
+    try { found = JSON.parse(error.text || "{}"); } catch (e) { found = { message: error.text || "" }; }
+    var box = document.createElement("div");
+    box.className = "problem";
+    box.setAttribute("role", "alert");
+    var title = document.createElement("h3");
+    title.textContent = found.line ? text.syntax : (text.failed + " (" + (error.status || "") + ")");
+    box.appendChild(title);
+    if (found.line) {
+      box.dataset.line = found.line;
+      box.dataset.column = found.column;
+      var where = document.createElement("p");
+      where.textContent = text.where.replace("{line}", found.line).replace("{column}", found.column);
+      box.appendChild(where);
+    }
+    var detail = document.createElement("p");
+    detail.lang = "en";
+    var code = document.createElement("code");
+    code.textContent = found.message || error.statusText || "";
+    detail.appendChild(code);
+    box.appendChild(detail);
+    return Promise.resolve(box);
+  }];
   Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
   Yasgui.Yasqe.defaults.prefixCcApi = null;
   Yasgui.Yasqe.defaults.createShortLink = undefined;

@@ -1,0 +1,231 @@
+"""A resource's facts as people read them (issue "Pages for people").
+
+The quads of a document are grouped per property (and, for its parts, per part), with human
+labels in the page language; a value that several graphs assert is shown once, with each graph's
+source beside it (a linked title and its date); dates are written at the precision they are given
+in. Labels come from the document, then from plankg's vocabulary, then from the shipped labels of
+the reused vocabularies (``ontology/vocabulary-labels.csv``), and only then a prefixed name.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from plankg.domain.csvfiles import read_table
+from plankg.domain.resources import LABELS
+from plankg.tables.project import ontology_dir
+from plankg.tables.vocab import PREFIXES
+from plankg.web.messages import human_date
+
+LONG_LITERAL = 400
+SHOWN_OF_LONG = 160
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DATES = {XSD + "date", XSD + "gYear", XSD + "gYearMonth"}
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+DCT_DATE = ox.NamedNode("http://purl.org/dc/terms/date")
+DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value as shown: its text, an on-server link (if any), a language tag, the IRI it names."""
+
+    text: str
+    href: str | None = None
+    lang: str | None = None
+    length: int = 0  # the full length, when the text is shortened
+    iri: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value comes from: the source's title, its page, and its date as people write it."""
+
+    title: str
+    href: str | None
+    date: str
+
+
+@dataclass
+class Value:
+    cell: Cell
+    sources: list[Source] = field(default_factory=list)
+
+
+@dataclass
+class Fact:
+    """One property of one subject, with all its values."""
+
+    predicate: Cell
+    values: list[Value] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    """The facts about one subject: the resource itself, one of its parts, or one resource linking to it."""
+
+    subject: Cell
+    facts: list[Fact] = field(default_factory=list)
+
+
+@functools.cache
+def vocabulary_labels() -> dict[str, dict[str, str]]:
+    """The reused vocabularies' labels as shipped (English from the vocabularies, Danish plankg's translation)."""
+    rows = read_table(ontology_dir() / "vocabulary-labels.csv", ("iri", "en", "da"))
+    return {row["iri"]: {"en": row["en"], "da": row["da"]} for row in rows}
+
+
+def compact(iri: str) -> str:
+    """A prefixed name where one fits."""
+    for prefix, namespace in PREFIXES.items():
+        local = iri[len(namespace) :]
+        if iri.startswith(namespace) and local and "/" not in local:
+            return f"{prefix}:{local}"
+    return iri
+
+
+class Labeller:
+    """Labels in the page's language and on-server links, for the terms of one document."""
+
+    def __init__(self, quads: list[ox.Quad], lang: str, store: Any, local_href: Any) -> None:
+        self.lang = lang
+        self.store = store
+        self.local_href = local_href
+        self.labels: dict[str, dict[str | None, str]] = defaultdict(dict)
+        for q in quads:
+            if q.predicate.value in LABELS and isinstance(q.object, ox.Literal):
+                self.labels[q.subject.value].setdefault(q.object.language, q.object.value)  # type: ignore[union-attr]
+
+    def _vocabulary(self, iri: str) -> dict[str | None, str]:
+        """A term's labels from the store (plankg's own vocabulary) or the shipped table."""
+        if iri not in self.labels:
+            found: dict[str | None, str] = {}
+            if iri.startswith("http"):
+                for predicate in LABELS:
+                    for q in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None, None):
+                        if isinstance(q.object, ox.Literal):
+                            found.setdefault(q.object.language, q.object.value)
+            found.update({k: v for k, v in vocabulary_labels().get(iri, {}).items() if k not in found})
+            self.labels[iri] = found
+        return self.labels[iri]
+
+    def known(self, iri: str) -> bool:
+        """Whether the term has a label (in the document, the store or the shipped table)."""
+        return bool(self.labels.get(iri) or self._vocabulary(iri))
+
+    def label(self, iri: str) -> str:
+        found = self.labels.get(iri) or self._vocabulary(iri)
+        for lang in (self.lang, "da", "en", None):
+            if lang in found:
+                return found[lang]
+        return compact(iri)
+
+    def cell(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Cell:
+        if isinstance(term, ox.Literal):
+            if len(term.value) > LONG_LITERAL:  # geometries: the page shows the start, the formats all of it
+                return Cell(term.value[:SHOWN_OF_LONG] + " …", lang=term.language, length=len(term.value))
+            if term.datatype.value in DATES:
+                return Cell(human_date(term.value, self.lang))
+            return Cell(term.value, lang=term.language)
+        if isinstance(term, ox.NamedNode):
+            return Cell(self.label(term.value), href=self.local_href(term.value), iri=term.value)
+        return Cell(str(term))
+
+
+class Sources:
+    """The source of each named graph, as a linked title with its date (looked up once per graph)."""
+
+    def __init__(self, base: str, names: Labeller) -> None:
+        self.base = base
+        self.names = names
+        self.found: dict[str, list[Source]] = {}
+
+    def of(self, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> list[Source]:
+        if not isinstance(graph, ox.NamedNode):
+            return []
+        if graph.value not in self.found:
+            self.found[graph.value] = self._look_up(graph.value)
+        return self.found[graph.value]
+
+    def _described(self, iri: str) -> Source | None:
+        """A source, graph or vocabulary the store describes: its title (label), page and date."""
+        node, store = ox.NamedNode(iri), self.names.store
+        if not any(True for _ in store.quads_for_pattern(node, None, None, None)):
+            return None
+        dates = [q.object.value for q in store.quads_for_pattern(node, DCT_DATE, None, None)]
+        title = self.names.label(iri)
+        derived = [q.object.value for q in store.quads_for_pattern(node, DERIVED_FROM, None, None)]
+        href = self.names.local_href(derived[0] if derived and iri.startswith(self.base + "graph/") else iri)
+        return Source(title, href, human_date(dates[0], self.names.lang) if dates else "")
+
+    def _look_up(self, graph: str) -> list[Source]:
+        """A graph's own description (translations), else ``/graph/{kilde,register}/x`` → ``/id/kilde/x``."""
+        described = self._described(graph)
+        if described is not None:
+            return [described]
+        for kind in ("kilde", "register"):
+            prefix = f"{self.base}graph/{kind}/"
+            if graph.startswith(prefix):
+                slug = graph.removeprefix(prefix)
+                for candidate in (f"{self.base}id/kilde/{slug}", f"{self.base}id/organisation/{slug}"):
+                    found = self._described(candidate)
+                    if found is not None:
+                        return [found]
+        return [Source(compact(graph), None, "")]
+
+
+def _where(q: ox.Quad, iri: str) -> str:
+    """Where a quad goes on the page: the resource's own facts, its parts, or links to it."""
+    subject = q.subject.value if isinstance(q.subject, (ox.NamedNode, ox.BlankNode)) else ""
+    target = q.object.value if isinstance(q.object, ox.NamedNode) else ""
+    if subject == iri:
+        return "facts"
+    inside = subject.startswith(iri + "/")
+    if not inside and (target == iri or target.startswith(iri + "/")):
+        return "incoming"
+    return "parts"
+
+
+def _add(
+    groups: dict[str, Group], key: str, subject: Cell, predicate: Cell, value: Cell, sources: list[Source]
+) -> None:
+    group = groups.setdefault(key, Group(subject))
+    fact = next((f for f in group.facts if f.predicate == predicate), None)
+    if fact is None:
+        fact = Fact(predicate)
+        group.facts.append(fact)
+    held = next((v for v in fact.values if v.cell == value), None)
+    if held is None:
+        fact.values.append(Value(value, list(sources)))
+    else:
+        held.sources += [s for s in sources if s not in held.sources]
+
+
+def grouped_facts(quads: list[ox.Quad], iri: str, names: Labeller, sources: Sources) -> dict[str, list[Group]]:
+    """The document's quads as groups of facts: own facts, parts (per part), incoming (per property)."""
+    sections: dict[str, dict[str, Group]] = {"facts": {}, "parts": {}, "incoming": {}}
+    for q in quads:
+        where = _where(q, iri)
+        if q.predicate.value in LABELS and where != "facts":
+            continue  # labels of mentioned resources are link texts, not listed
+        predicate = names.cell(q.predicate)
+        subject = names.cell(q.subject)
+        if where == "incoming":  # "Trekantområdet has member ←": the linking resources are the values
+            _add(sections[where], q.predicate.value, predicate, predicate, subject, sources.of(q.graph_name))
+        else:
+            _add(sections[where], str(q.subject), subject, predicate, names.cell(q.object), sources.of(q.graph_name))
+    return {key: _sorted(groups) for key, groups in sections.items()}
+
+
+def _sorted(groups: dict[str, Group]) -> list[Group]:
+    """Types first, then properties by label; values by text; parts by their label."""
+    for group in groups.values():
+        group.facts.sort(key=lambda f: (f.predicate.iri != RDF_TYPE, f.predicate.text.casefold()))
+        for fact in group.facts:
+            fact.values.sort(key=lambda v: v.cell.text.casefold())
+    return sorted(groups.values(), key=lambda g: g.subject.text.casefold())
