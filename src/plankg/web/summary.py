@@ -17,7 +17,7 @@ from plankg.domain.containers import collection_name
 from plankg.domain.geo import Atlas
 from plankg.domain.region_lifetimes import first_day
 from plankg.domain.resources import Document
-from plankg.tables.vocab import PREFIXES
+from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
 from plankg.web.facts import RDF_TYPE, Cell, Labeller, Source, Sources
 from plankg.web.messages import REGION_STATES, TEXT, human_date, message, messages
 
@@ -150,7 +150,7 @@ class Summary:
         text, base, iri = TEXT[self.lang], self.sources.base, self.found.iri
         crumbs = [Cell(str(text["home"]), "/")]
         for prefix in ("id/", "def/"):
-            for root in (base, "https://w3id.org/plankg/"):
+            for root in (base, CANONICAL_BASE):
                 if iri.startswith(root + prefix):
                     segments = iri[len(root + prefix) :].split("/")
                     for depth in range(1, len(segments)):
@@ -180,7 +180,7 @@ class Summary:
         iris = list(dict.fromkeys(q.subject.value if of_subject else q.object.value for q in quads))  # type: ignore[union-attr]
         cells = sorted(((self.cell(iri), *self._note(iri)) for iri in iris), key=lambda v: v[0].text.casefold())
         sources = list(dict.fromkeys(s for q in quads for s in self.sources.of(q.graph_name)))
-        return KeyFact(str(TEXT[self.lang]["key_facts"][key]), cells, sources, key)  # type: ignore[index]
+        return KeyFact(messages(self.lang, "key_facts")[key], cells, sources, key)
 
     def _municipality(self) -> list[KeyFact]:
         iri, place = self.found.iri, self.atlas.places[self.found.iri]
