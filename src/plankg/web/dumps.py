@@ -53,7 +53,9 @@ def dataset() -> Response:
 
 
 def _dataset_page(triples: Sequence[ox.Triple]) -> str:
-    """The downloads page: the dumps, the licence (quotations excepted) and every attribution line."""
+    """The downloads page: the dumps with their sizes and uses, the CSV tables, the licence (quotations
+    excepted) and every attribution line; the DCAT-AP description folded below."""
+    from plankg.web.facts import compact
     from plankg.web.messages import TEXT, ui_language
 
     lang = ui_language()
@@ -72,15 +74,37 @@ def _dataset_page(triples: Sequence[ox.Triple]) -> str:
             if isinstance(q.object, ox.Literal)
         }
     )
+    dumps = [(extension, _size(_dump_path(extension)), _size(_gzipped(_dump_path(extension)))) for extension in DUMPS]
+    description = [
+        tuple(compact(term.value) if isinstance(term, ox.NamedNode) else str(term.value) for term in t)
+        for t in sorted(triples, key=str)
+    ]
     return render_template(
         "dataset.html",
-        dumps=list(DUMPS),
-        triples=triples,
+        dumps=dumps,
+        tables=("kommune", "region", "samarbejde"),
+        description=description,
         rights=rights,
         citations=citations,
         text=TEXT[lang],
         lang=lang,
     )
+
+
+def _size(path: Path) -> str:
+    """A file's size as people read it (kB, MB)."""
+    size = path.stat().st_size
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} kB"
+
+
+def _dump_path(extension: str) -> Path:
+    """The file a dump is served from (written once under another base or from a remote store)."""
+    app_state = state()
+    if app_state.prepared.remote:  # written once per version from the remote store, then kept
+        return _rewritten_dump(app_state.prepared.build_dir / "dumps", extension)
+    if app_state.config.base_uri == CANONICAL_BASE:
+        return app_state.prepared.build_dir / f"plankg.{extension}"
+    return _rewritten_dump(app_state.prepared.store_path.parent / "dumps", extension)
 
 
 @bp.route("/data/plankg.<extension>")
@@ -89,13 +113,7 @@ def dump(extension: str) -> Response:
     """A whole-dataset dump (also gzipped); under another base it is written from the store once."""
     if extension not in DUMPS:
         raise NotHeld(f"no dump .{extension}; there are: {', '.join(DUMPS)}")
-    app_state = state()
-    if app_state.prepared.remote:  # written once per version from the remote store, then kept
-        path = _rewritten_dump(app_state.prepared.build_dir / "dumps", extension)
-    elif app_state.config.base_uri == CANONICAL_BASE:
-        path = app_state.prepared.build_dir / f"plankg.{extension}"
-    else:
-        path = _rewritten_dump(app_state.prepared.store_path.parent / "dumps", extension)
+    path = _dump_path(extension)
     # werkzeug's send_file answers the conditional (and Range) requests, with plankg's ETag.
     tag = etag("dump", extension)
     if request.path.endswith(".gz"):
