@@ -58,6 +58,22 @@ PALETTE = (
     "#e25822",
     "#2b3d26",
 )
+#: Fills drawn over a colour, so that cooperations differ without hue too (greyscale, colour blindness).
+PATTERNS = ("solid", "stripes", "dots", "cross")
+
+
+def lightness(colour: str) -> float:
+    """CIE L* (0 black … 100 white) of an sRGB colour ``#rrggbb``: what is left of it in greyscale."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    y = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 116 * (y ** (1 / 3) if y > 216 / 24389 else (24389 / 27 * y + 16) / 116) - 16
+
+
+def pattern(index: int) -> str:
+    """The fill pattern of a palette colour: colours next to each other in lightness never share one."""
+    by_lightness = sorted(range(len(PALETTE)), key=lambda i: lightness(PALETTE[i]))
+    return PATTERNS[by_lightness.index(index) % len(PATTERNS)] if index >= 0 else ""
 
 
 @dataclass
@@ -253,6 +269,8 @@ def feature_collection(
             "page": page_of(c),
             "kind": atlas.kinds.get(c, ""),
             "colour": atlas.colour(c),
+            "colourIndex": atlas.colour_index(c),
+            "pattern": pattern(atlas.colour_index(c)),
         }
         for c in mentioned
     ]

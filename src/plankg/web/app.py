@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from flask import Flask
 from jinja2 import StrictUndefined
 
+from plankg.domain import geo
 from plankg.domain.config import Config, load_config
 from plankg.domain.evaluate import open_store
 from plankg.domain.executor import QueryPool
@@ -82,6 +83,7 @@ def create_app(
     assets.install(app)
     app.after_request(messages.remember_language)
     app.add_template_global(messages.language_switch)
+    app.add_template_global(geo.pattern, "pattern_of")
     security.install(app, config.rate_limit, config.max_in_flight)
     # server.run sets up prometheus_client's multiprocess mode exactly when it starts several workers
     observability.install(app, across_workers=config.workers > 1 and not config.debug)

@@ -10,7 +10,8 @@
 (function () {
   "use strict";
 
-  var PALETTE = ["#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d"];
+  var SELF = "#1b5e6b"; // a place on its own page: not a cooperation's colour
+  var PLACE = "#8fb3bb"; // the places of a list
   var NONE = "#f4f1ea";
   var SEVERAL = "#444444";
   var NEIGHBOUR = "#c9c9c9";
@@ -79,8 +80,110 @@
   }
 
   function newMap(container) {
-    // No tile layer and no attribution prefix linking out: the territories are the whole map.
-    return L.map(container, { attributionControl: false, zoomSnap: 0.25, preferCanvas: false });
+    // No tile layer and no attribution prefix linking out: the territories are the whole map. The
+    // keyboard is plankg's own (keyboardNavigation): arrows move between places, not the view.
+    var map = L.map(container, { attributionControl: false, zoomSnap: 0.25, preferCanvas: false, keyboard: false });
+    container.querySelectorAll(".leaflet-control-zoom a").forEach(function (a) { a.tabIndex = -1; });
+    return map;
+  }
+
+  var SVG = "http://www.w3.org/2000/svg";
+  /* One SVG pattern per cooperation: its colour with the texture of domain/geo.py's pattern(), so
+   * that cooperations differ in greyscale and for colour-blind readers too. */
+  function definePatterns(cooperations) {
+    var holder = document.getElementById("plankg-patterns");
+    if (!holder) {
+      holder = document.createElementNS(SVG, "svg");
+      holder.id = "plankg-patterns";
+      holder.setAttribute("aria-hidden", "true");
+      holder.setAttribute("width", "0");
+      holder.setAttribute("height", "0");
+      holder.style.position = "absolute";
+      holder.appendChild(document.createElementNS(SVG, "defs"));
+      document.body.appendChild(holder);
+    }
+    var defs = holder.firstChild;
+    cooperations.forEach(function (c) {
+      var id = "moenster-" + c.colourIndex;
+      if (document.getElementById(id)) return;
+      var p = document.createElementNS(SVG, "pattern");
+      p.id = id;
+      p.setAttribute("patternUnits", "userSpaceOnUse");
+      p.setAttribute("width", "8");
+      p.setAttribute("height", "8");
+      p.setAttribute("patternTransform", "rotate(45)");
+      var add = function (tag, attrs) {
+        var node = document.createElementNS(SVG, tag);
+        Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+        p.appendChild(node);
+      };
+      add("rect", { width: 8, height: 8, fill: c.colour });
+      var ink = "rgba(0,0,0,0.55)";
+      if (c.pattern === "stripes" || c.pattern === "cross") add("rect", { x: 0, y: 0, width: 2.5, height: 8, fill: ink });
+      if (c.pattern === "cross") add("rect", { x: 0, y: 0, width: 8, height: 2.5, fill: ink });
+      if (c.pattern === "dots") add("circle", { cx: 4, cy: 4, r: 1.7, fill: ink });
+      defs.appendChild(p);
+    });
+  }
+
+  function fillOf(c) { return c.pattern && c.pattern !== "solid" ? "url(#moenster-" + c.colourIndex + ")" : c.colour; }
+
+  function swatch(c) {
+    var node = element("span", "swatch farve-" + c.colourIndex + (c.pattern ? " moenster-" + c.pattern : ""));
+    node.setAttribute("aria-hidden", "true");
+    return node;
+  }
+
+  /* A tap on a touch screen shows a place's tooltip first; the second tap (or a click, where the
+   * pointer already opened it by hovering) opens its page. */
+  function openOnSecondTap(shape, href, lang) {
+    shape.on("click", function (e) {
+      if (!shape.isTooltipOpen()) {
+        shape.openTooltip(e.latlng);
+        return;
+      }
+      window.location.href = withLang(href, lang);
+    });
+  }
+
+  /* The map is one Tab stop: arrows (and Home, End) move between its places in name order, the
+   * chosen one is outlined, its tooltip opened and announced; Enter opens its page; + and - zoom. */
+  function keyboardNavigation(map, container, layer, lang, text, announce) {
+    var shapes = [];
+    layer.eachLayer(function (shape) {
+      var el = shape.getElement && shape.getElement();
+      if (el) el.setAttribute("tabindex", "-1");
+      if (shape.feature && shape.feature.properties.page) shapes.push(shape);
+    });
+    shapes.sort(function (a, b) { return a.feature.properties.name.localeCompare(b.feature.properties.name, lang); });
+    container.tabIndex = 0;
+    container.setAttribute("role", "application");
+    container.setAttribute("aria-roledescription", text.map_role);
+    var current = -1;
+    function choose(index) {
+      if (current >= 0) {
+        shapes[current].closeTooltip();
+        shapes[current].getElement().classList.remove("valgt");
+      }
+      current = (index + shapes.length) % shapes.length;
+      var shape = shapes[current];
+      shape.getElement().classList.add("valgt");
+      shape.bringToFront();
+      shape.openTooltip(shape.getBounds().getCenter());
+      container.dataset.chosen = shape.feature.properties.code;
+      if (announce) announce(shape.getTooltip().getContent().textContent);
+    }
+    container.addEventListener("keydown", function (e) {
+      var keys = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+      if (e.key in keys) choose(current < 0 ? (keys[e.key] > 0 ? 0 : -1) : current + keys[e.key]);
+      else if (e.key === "Home") choose(0);
+      else if (e.key === "End") choose(shapes.length - 1);
+      else if (e.key === "Enter" && current >= 0) window.location.href = withLang(shapes[current].feature.properties.page, lang);
+      else if (e.key === "+" || e.key === "=") map.zoomIn();
+      else if (e.key === "-") map.zoomOut();
+      else return;
+      e.preventDefault();
+    });
   }
 
   function getJSON(url) {
@@ -111,6 +214,7 @@
     getJSON(container.dataset.source).then(function (collection) {
       var byUri = {};
       collection.cooperations.forEach(function (c) { byUri[c.uri] = c; });
+      definePatterns(collection.cooperations);
       var hiddenKinds = (container.dataset.hiddenKinds || "").split(" ");
       var kinds = [];
       collection.cooperations.forEach(function (c) { if (kinds.indexOf(c.kind) < 0) kinds.push(c.kind); });
@@ -123,7 +227,7 @@
       function styleOn(feature, day) {
         var found = statesOn(feature, day, shown);
         var list = found.member.length ? found.member : found.documented;
-        var colour = list.length === 0 ? NONE : list.length === 1 ? byUri[list[0].uri].colour : SEVERAL;
+        var colour = list.length === 0 ? NONE : list.length === 1 ? fillOf(byUri[list[0].uri]) : SEVERAL;
         var documentedOnly = found.member.length === 0 && found.documented.length > 0;
         return {
           fillColor: colour, fillOpacity: documentedOnly ? 0.3 : 0.85,
@@ -150,10 +254,11 @@
             if (!lines.length) lines.push(text.none);
             return tooltip(feature, lines.concat(region ? [nameOf(region.names, lang)] : []));
           }, { sticky: true });
-          shape.on("click", function () { window.location.href = withLang(feature.properties.page, lang); });
+          openOnSecondTap(shape, feature.properties.page, lang);
         }
       }).addTo(map);
       map.fitBounds(layer.getBounds());
+      keyboardNavigation(map, container, layer, lang, text, function (words) { status.textContent = words; });
 
       /* Each drawn municipality says what it shows (data-members, data-documented): what a test reads. */
       function mark(day) {
@@ -221,11 +326,15 @@
           if (!found.member.length && !found.documented.length) none += 1;
           if (found.member.length > 1) several += 1;
         });
-        function item(colour, label, count, uri, page) {
+        function item(c, label, count, uri, page) {
           var li = element("li");
-          var swatch = element("span", "swatch");
-          swatch.style.background = colour;
-          li.appendChild(swatch);
+          if (typeof c === "string") {
+            var plain = element("span", "swatch");
+            plain.style.background = c;
+            li.appendChild(plain);
+          } else {
+            li.appendChild(swatch(c));
+          }
           if (uri) {
             li.dataset.cooperation = uri;
             var zoom = element("button", "legend-zoom", label);
@@ -248,11 +357,35 @@
           if (!shown(c.uri)) return;
           var count = (members[c.uri] || 0) + " " + text.municipalities_on;
           if (documented[c.uri]) count += ", " + documented[c.uri] + " " + text.last_documented_count;
-          item(c.colour, nameOf(c.names, lang), count, c.uri, c.page);
+          item(c, nameOf(c.names, lang), count, c.uri, c.page);
         });
         if (several) item(SEVERAL, text.several, several + " " + text.municipalities_on);
         item(NONE, text.none, none + " " + text.municipalities_on);
         status.textContent = text.shown_on + " " + day;
+        drawList(day);
+      }
+
+      /* What the map shows, as text: every municipality with its cooperations on the day. */
+      function drawList(day) {
+        var list = document.getElementById("map-list");
+        if (!list) return;
+        list.textContent = "";
+        collection.features.slice().sort(function (a, b) {
+          return a.properties.name.localeCompare(b.properties.name, lang);
+        }).forEach(function (feature) {
+          var found = statesOn(feature, day, shown);
+          var li = element("li");
+          li.dataset.code = feature.properties.code;
+          var link = element("a", "", feature.properties.name);
+          link.href = withLang(feature.properties.page, lang);
+          li.appendChild(link);
+          var words = found.member.map(function (c) { return nameOf(byUri[c.uri].names, lang); });
+          found.documented.forEach(function (c) {
+            words.push(nameOf(byUri[c.uri].names, lang) + " (" + text.last_documented + " " + c.day + ")");
+          });
+          li.appendChild(document.createTextNode(": " + (words.length ? words.join(", ") : text.none)));
+          list.appendChild(li);
+        });
       }
 
       function redraw() {
@@ -294,14 +427,17 @@
           },
           onEachFeature: function (f, shape) {
             shape.bindTooltip(tooltip(f, [text.neighbour]), { sticky: true });
-            shape.on("click", function () { window.location.href = withLang(f.properties.page, lang); });
+            openOnSecondTap(shape, f.properties.page, lang);
           }
         }).addTo(group);
         var self = L.geoJSON(feature, {
-          style: { className: "selv kommune-" + feature.properties.code, color: "#1b5e6b", weight: 2, fillColor: PALETTE[0], fillOpacity: 0.8 }
+          style: { className: "selv kommune-" + feature.properties.code, color: "#0b2f36", weight: 2, fillColor: SELF, fillOpacity: 0.8 }
         }).addTo(group);
         self.bindTooltip(tooltip(feature, []), { sticky: true });
         map.fitBounds(feature.properties.neighbours && others.length ? group.getBounds() : self.getBounds());
+        var everything = L.featureGroup();
+        group.eachLayer(function (g) { g.eachLayer(function (shape) { everything.addLayer(shape); }); });
+        keyboardNavigation(map, container, everything, lang, text);
         container.dataset.ready = "true";
       });
     }).catch(function (error) { container.textContent = text.failed + " " + error.message; });
@@ -312,7 +448,8 @@
     var day = today();
     getJSON(container.dataset.source).then(function (collection) {
       var own = collection.cooperations.filter(function (c) { return c.uri === collection.id; })[0];
-      var colour = own ? own.colour : PALETTE[1];
+      definePatterns(collection.cooperations);
+      var colour = own ? fillOf(own) : SELF;
       function mine(f) { return f.properties.memberships.filter(function (m) { return m.cooperation === collection.id; })[0]; }
       var layer = L.geoJSON(collection, {
         style: function (f) {
@@ -332,10 +469,11 @@
             text.states[s.state] + (s.day ? " " + s.day : "")
           ];
           shape.bindTooltip(tooltip(f, lines), { sticky: true });
-          shape.on("click", function () { window.location.href = withLang(f.properties.page, lang); });
+          openOnSecondTap(shape, f.properties.page, lang);
         }
       }).addTo(map);
       map.fitBounds(layer.getBounds());
+      keyboardNavigation(map, container, layer, lang, text);
       container.dataset.ready = "true";
     }).catch(function (error) { container.textContent = text.failed + " " + error.message; });
   }
@@ -345,14 +483,15 @@
     getJSON(container.dataset.source).then(function (collection) {
       var layer = L.geoJSON(collection, {
         style: function (f) {
-          return { className: "sted kommune-" + f.properties.code, color: "#555555", weight: 0.7, fillColor: PALETTE[0], fillOpacity: 0.5 };
+          return { className: "sted kommune-" + f.properties.code, color: "#555555", weight: 0.7, fillColor: PLACE, fillOpacity: 0.6 };
         },
         onEachFeature: function (f, shape) {
           shape.bindTooltip(tooltip(f, []), { sticky: true });
-          shape.on("click", function () { window.location.href = withLang(f.properties.page, lang); });
+          openOnSecondTap(shape, f.properties.page, lang);
         }
       }).addTo(map);
       map.fitBounds(layer.getBounds());
+      keyboardNavigation(map, container, layer, lang, text);
       container.dataset.ready = "true";
     }).catch(function (error) { container.textContent = text.failed + " " + error.message; });
   }
