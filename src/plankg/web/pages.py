@@ -13,7 +13,7 @@ from plankg.domain.evidence import Evidence, state_on
 from plankg.domain.geo import Atlas
 from plankg.domain.region_lifetimes import first_day
 from plankg.domain.resources import LABELS, Document
-from plankg.tables.formats import GEOJSON
+from plankg.tables.formats import GEOJSON, TABLE, TITLES
 from plankg.tables.vocab import PREFIXES
 from plankg.web.facts import Labeller, Sources, compact, grouped_facts
 from plankg.web.messages import MAP_TEXT, MEMBERSHIP_STATES, REGION_STATES, TEXT, human_date, message, ui_language
@@ -197,6 +197,8 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str, st
     memberships = membership_rows(store, cooperation=found.iri) or membership_rows(store, member=found.iri)
     geojson = next((href for _, media_type, href in formats if media_type == GEOJSON.media_type), None)
     summary = Summary(found, names, sources, atlas, today)
+    if summary.kind == "cooperation":  # its memberships as a table, as on the dataset page
+        formats = [*formats, (TITLES["table"], TABLE.media_type, f"{base}.csv")]
     base_uri = app_state.config.base_uri
     return render_template(
         "resource.html",
@@ -212,7 +214,7 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str, st
         map_mode=_map_mode(found.iri, atlas),
         map_text=MAP_TEXT[lang],
         memberships=[_describe_membership(membership, lang) for membership in memberships],
-        title=names.label(found.iri),
+        title=summary.title(),
         iri=found.iri,
         sections=grouped_facts(found.quads, found.iri, names, sources),
         text=TEXT[lang],

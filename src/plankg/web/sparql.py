@@ -150,7 +150,7 @@ def _cell(term: dict[str, str] | None, labels: dict[str, str]) -> dict[str, str]
     if term["type"] == "uri":
         iri = term["value"]
         label = labels.get(iri, "")
-        return {"text": label or iri, "iri": iri if label else "", "href": local_href(iri) or iri}
+        return {"text": label or iri, "iri": iri, "href": local_href(iri) or iri}
     if term["type"] == "literal":
         return {"text": term["value"], "lang": term.get("xml:lang", "")}
     if term["type"] == "triple":

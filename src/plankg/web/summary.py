@@ -87,6 +87,13 @@ class Summary:
         self.lang = names.lang
         self.kind = kind_of(found, sources.base)
 
+    def title(self) -> str:
+        """The page's heading: the label, else (a membership) what it joins, else the IRI."""
+        iri = self.found.iri
+        if self.names.known(iri) or self.kind != "membership":
+            return self.names.label(iri)
+        return " – ".join(c.text for c in self._parents()) or iri
+
     def cell(self, iri: str) -> Cell:
         return self.names.cell(ox.NamedNode(iri))
 

@@ -134,11 +134,15 @@
     return node;
   }
 
-  /* A tap on a touch screen shows a place's tooltip first; the second tap (or a click, where the
-   * pointer already opened it by hovering) opens its page. */
+  /* A tap on a touch screen shows a place's tooltip first; a second tap on the same place opens its
+   * page. A mouse click opens it at once (hovering has shown the tooltip already). */
+  var tapped = null;
   function openOnSecondTap(shape, href, lang) {
     shape.on("click", function (e) {
-      if (!shape.isTooltipOpen()) {
+      var event = e.originalEvent || {};
+      var touch = event.pointerType === "touch" || (event.sourceCapabilities && event.sourceCapabilities.firesTouchEvents);
+      if (touch && tapped !== shape) {
+        tapped = shape;
         shape.openTooltip(e.latlng);
         return;
       }
@@ -171,7 +175,8 @@
       shape.bringToFront();
       shape.openTooltip(shape.getBounds().getCenter());
       container.dataset.chosen = shape.feature.properties.code;
-      if (announce) announce(shape.getTooltip().getContent().textContent);
+      var shown = shape.getTooltip() && shape.getTooltip().getElement();
+      if (announce && shown) announce(shown.textContent);
     }
     container.addEventListener("keydown", function (e) {
       var keys = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };

@@ -49,6 +49,15 @@
   });
   window.plankgYasgui = yasgui;
 
+  /* YASGUI's own fields get names a screen reader can say (its markup has none). */
+  function nameFields() {
+    root.querySelectorAll("input.autocomplete").forEach(function (input) { input.setAttribute("aria-label", text.endpoint); });
+    root.querySelectorAll(".CodeMirror textarea").forEach(function (area) { area.setAttribute("aria-label", text.editor); });
+    root.querySelectorAll(".tab a[role=tab] input").forEach(function (input) { input.setAttribute("aria-label", text.tab_name); });
+  }
+  nameFields();
+  yasgui.on("tabAdd", function () { window.setTimeout(nameFields, 0); });
+
   document.querySelectorAll("button[data-example]").forEach(function (button) {
     button.addEventListener("click", function () {
       var example = examples.filter(function (e) { return e.name === button.dataset.example; })[0];
