@@ -176,6 +176,12 @@ def test_the_summaries_say_what_the_graph_says(browser: Browser, live_server: Li
         f"?r a <{BASE}def/core/Region> FILTER(STR(?t) = CONCAT(STR(?r), '/omraade')) }}",
     )
     assert _iris(page, "regions") == {row["r"] for row in regions}
+    org = "http://www.w3.org/ns/org#"
+    cooperations = select(
+        store,
+        f"SELECT ?c WHERE {{ ?c <{org}hasMember> <{BASE}id/kommune/0621> ; a <{org}OrganizationalCollaboration> }}",
+    )
+    assert _iris(page, "cooperations") == {row["c"] for row in cooperations} and len(cooperations) >= 2
     # the sentence names the region of today, as the named query region-on-date does
     lead = page.locator("p.lead").inner_text()
     assert lead.startswith("Kolding er en dansk kommune") and "Region Syddanmark" in lead
@@ -184,7 +190,6 @@ def test_the_summaries_say_what_the_graph_says(browser: Browser, live_server: Li
     page.close()
 
     page, _ = visit(browser, live_server, "/doc/samarbejde/vestegnssamarbejdet", "en", VIEWPORTS["desktop"])
-    org = "http://www.w3.org/ns/org#"
     bodies = select(
         store, f"SELECT ?u WHERE {{ ?u <{org}subOrganizationOf> <{BASE}id/samarbejde/vestegnssamarbejdet> }}"
     )

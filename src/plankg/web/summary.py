@@ -14,12 +14,13 @@ import pyoxigraph as ox
 from markupsafe import Markup, escape
 
 from plankg.domain.containers import collection_name
+from plankg.domain.evidence import state_on
 from plankg.domain.geo import Atlas
 from plankg.domain.region_lifetimes import first_day
 from plankg.domain.resources import Document
 from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
 from plankg.web.facts import RDF_TYPE, Cell, Labeller, Source, Sources
-from plankg.web.messages import REGION_STATES, TEXT, human_date, message, messages
+from plankg.web.messages import MEMBERSHIP_STATES, REGION_STATES, TEXT, human_date, message, messages
 
 ORG = "http://www.w3.org/ns/org#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -124,7 +125,15 @@ class Summary:
         return template.format(**values)
 
     def _note(self, iri: str) -> tuple[str, str]:
-        """A region's lifetime and its state today (other values need no note)."""
+        """A region's lifetime and its state today; a cooperation's kind and the membership's state today."""
+        if iri in self.atlas.cooperations and self.found.iri in self.atlas.places:
+            evidence = self.atlas.places[self.found.iri].memberships.get(iri)
+            state, documented = state_on(evidence, self.today.isoformat()) if evidence else ("not known", "")
+            kind = self.atlas.kind_names.get(self.atlas.kinds.get(iri, ""), {}).get(self.lang, "")
+            words = MEMBERSHIP_STATES[self.lang][state] + (
+                f" {human_date(documented, self.lang)}" if documented else ""
+            )
+            return f"{kind}; {words}" if kind else words, state
         place = self.atlas.places.get(iri)
         if place is None or place.kind != "region":
             return "", ""
@@ -193,8 +202,11 @@ class Summary:
         iri, place = self.found.iri, self.atlas.places[self.found.iri]
         regions = _places_of(objects(self.found, iri + "/omraade", SF_WITHIN))
         neighbours = _places_of(objects(self.found, iri + "/omraade", PREFIXES["geo"] + "sfTouches"))
+        linking = subjects(self.found, ORG + "hasMember", iri)
+        cooperations = [q for q in linking if str(q.subject.value) in self.atlas.cooperations]  # type: ignore[union-attr]
         facts = [
             self._fact("regions", [q for q in regions if q.object.value in place.regions]),  # type: ignore[union-attr]
+            self._fact("cooperations", cooperations, of_subject=True),
             self._fact("neighbours", neighbours),
         ]
         return [f for f in facts if f is not None]
