@@ -14,7 +14,7 @@ from plankg.domain.assemble import load_project
 from plankg.domain.dataset import Loaded
 from plankg.domain.store import load_store
 
-from .support import LiveServer
+from .support import ARGS, CHROMIUM, LiveServer
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +51,14 @@ def live_server(cache_dir: Path):  # type: ignore[no-untyped-def]
     server = LiveServer(cache_dir, env={"PLANKG_QUERY_TIMEOUT": "3", "PLANKG_RESULT_LIMIT": "1000"})
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    """Headless Chromium (Debian's), one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()

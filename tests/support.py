@@ -223,3 +223,17 @@ def names_in(sentence_pattern: str) -> set[str]:
     match = re.search(sentence_pattern, ARTICLE)
     assert match, sentence_pattern
     return {n.strip() for n in re.split(r",| og ", match.group(1)) if n.strip()}
+
+
+#: Debian's Chromium, driven by Playwright (never a downloaded browser). Without the
+#: background-networking flags Chromium tries to reach Google's services.
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]

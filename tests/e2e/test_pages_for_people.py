@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from plankg.web.messages import TEXT
 
 from ..support import LiveServer, select
-from .test_browser import ARGS, CHROMIUM
 
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
 BASE = "https://w3id.org/plankg/"
@@ -40,14 +39,6 @@ PAGES = {
 }
 VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 900)}
 READY = {"map": "#kort[data-ready=true]", "municipality": "#kort[data-ready=true]", "sparql": "#yasgui[data-ready]"}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _leaves(value: Any) -> Iterator[tuple[str, str]]:
