@@ -304,14 +304,19 @@ def test_a_cooperation_has_one_colour_and_pattern_on_the_map_and_its_pages(
     page.close()
 
 
-def test_the_sparql_editor_shows_a_syntax_error_in_words(browser: Browser, live_server: LiveServer) -> None:
-    page, _ = visit(browser, live_server, "/sparql", "en", VIEWPORTS["desktop"])
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_the_sparql_editor_shows_a_syntax_error_in_words(
+    browser: Browser, live_server: LiveServer, viewport: str
+) -> None:
+    page, _ = visit(browser, live_server, "/sparql", "en", VIEWPORTS[viewport])
     page.wait_for_selector("#yasgui[data-ready]")
     page.evaluate("window.plankgYasgui.getTab().setQuery('SELECT * WHERE {\\n  ?s ?p\\n}'); 0")
     page.evaluate("window.plankgYasgui.getTab().getYasqe().query(); 0")
     problem = page.wait_for_selector(".yasr .problem")
     assert problem.get_attribute("data-line") == "3"
     assert "The error is at line 3" in problem.inner_text() and "[_]" not in problem.inner_text()
+    # the message wraps: the page stays as wide as the screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport][0]
     page.close()
 
 
