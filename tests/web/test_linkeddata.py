@@ -304,3 +304,12 @@ def test_every_404_is_the_same_page_for_people_and_text_for_machines(client) -> 
         assert "Not found" in english.get_data(as_text=True)
         machine = client.get(path, headers={"Accept": "application/json"})
         assert machine.status_code == 404 and machine.get_json()["status"] == 404, path
+
+
+def test_the_union_is_counted_when_the_store_is_made_not_when_a_worker_starts(app, client, project_loaded) -> None:  # type: ignore[no-untyped-def]
+    prepared = app.extensions["plankg"].prepared
+    union = {(q.subject, q.predicate, q.object) for q in project_loaded.quads}
+    assert prepared.union_triples == len(union)  # read from the store's folder, written by create_store
+    description = parse(client.get("/sparql", headers={"Accept": "text/turtle"}))
+    counts = [o.value for s, p, o in description if p == ox.NamedNode("http://rdfs.org/ns/void#triples")]
+    assert counts == [str(len(union))]

@@ -31,6 +31,7 @@ from plankg.tables.vocab import CANONICAL_BASE, rewrite_iri
 
 READY = "READY"
 CHECKSUMS = "CHECKSUMS.json"  # SHA-256 of every file of the store, written when it is made
+UNION_TRIPLES = "UNION-TRIPLES"  # how many triples the default graph (the union) holds, counted when it is made
 
 
 def _rewrite_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph, base: str):  # type: ignore[no-untyped-def]
@@ -65,11 +66,14 @@ def create_store(dump: Path, target: Path, base: str) -> None:
         else:
             quads = rewritten_quads(dump, base)
             store.bulk_extend(quads)
+        named = len(store)
         # The union as the default graph; the store is a set, so a triple in several graphs counts once.
         store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
         store.flush()
         store.optimize()
         written = len(store)
+        # Counted once here, so that no worker counts the union when it starts (nothing at start grows with the data)
+        (staging / UNION_TRIPLES).write_text(str(written - named), "utf-8")
         del store
         _read_back(staging / "db", written)
         (staging / CHECKSUMS).write_text(json.dumps(_checksums(staging / "db"), indent=1, sort_keys=True), "utf-8")
@@ -204,10 +208,11 @@ def prepare(config: Config, keep: Path | None = None) -> Prepared:
         return prepared(build_dir / "plankg.nq")
     stores = Path(config.store.removeprefix("oxigraph:")) if config.store.startswith("oxigraph:/") else build_dir
     store_dir = stores / f"store-{digest[:12]}-{base_key}"
-    if not (store_dir / READY).exists() or not (store_dir / CHECKSUMS).exists():  # none yet, or made before checksums
+    made = all((store_dir / name).exists() for name in (READY, CHECKSUMS, UNION_TRIPLES))
+    if not made:  # none yet, or made before the checksums and the union's count were written
         create_store(build_dir / "plankg.nq", store_dir, config.base_uri)
     for old in stores.glob("store-*"):
         in_use = keep is not None and keep.parent == old
         if not old.name.startswith(f"store-{digest[:12]}-") and not in_use:  # data that have changed since
             shutil.rmtree(old, ignore_errors=True)
-    return prepared(store_dir / "db")
+    return prepared(store_dir / "db", union_triples=int((store_dir / UNION_TRIPLES).read_text("utf-8")))

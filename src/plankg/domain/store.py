@@ -30,6 +30,7 @@ class Prepared:
     graphs: tuple[str, ...]
     quads: int
     remote: str = ""  # the remote store's setting, when the data are served from one
+    union_triples: int = -1  # the default graph's triples, counted when the store was made (-1: not counted)
 
 
 class StoreUnavailable(Exception):

@@ -63,7 +63,9 @@ def create_app(
         )
         atexit.register(pool.close)
         store = open_store(str(prepared.store_path))
-        union_triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        union_triples = prepared.union_triples
+        if union_triples < 0:  # a store loaded into memory: counted here, in every process that loads it
+            union_triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         description = tuple(description_triples(prepared.build_dir, config.base_uri))
         app_state = AppState(config, prepared, pool, frozenset(prepared.graphs), union_triples, store, description)
     app.extensions["plankg"] = app_state
