@@ -135,20 +135,21 @@ def _negotiated(iri: str, extension: str | None, base: str, family: str = "page"
     chosen = choose_format(extension, request.args.get("format"), request.headers.get("Accept"), family)
     app_state = state()
     page = max(0, request.args.get("page", 0, type=int) or 0)
-    found = describe(app_state.store, iri, page)
-    if found is None:
+    # GeoJSON is drawn from the atlas alone: the RDF document (and its incoming links) is not read for it
+    found = None if chosen is GEOJSON else describe(app_state.store, iri, page)
+    if found is None and chosen is not GEOJSON:
         raise NotHeld(f"plankg holds nothing about <{iri}>", iri, page=chosen is HTML)
     tag = _etag(iri, page, chosen)
     links = [
         f'<{base}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in FAMILIES[family] if f is not chosen
     ]
-    if found.has_next:
+    if found is not None and found.has_next:
         links.append(f'<{base}?page={page + 1}>; rel="next"')
     headers = _variant_headers(chosen, base, tag, links)
     unchanged = not_modified(tag, headers)
     if unchanged:
         return unchanged
-    body = _geojson(iri) if chosen is GEOJSON else _render(found, chosen, base, FAMILIES[family])
+    body = _geojson(iri) if found is None else _render(found, chosen, base, FAMILIES[family])
     return Response(body, content_type=chosen.content_type, headers=headers)
 
 

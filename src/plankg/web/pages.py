@@ -8,9 +8,9 @@ from datetime import date
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template
 
-from plankg.domain.containers import membership_rows
 from plankg.domain.evidence import Evidence, state_on
 from plankg.domain.geo import Atlas
+from plankg.domain.membership_lookup import memberships_of
 from plankg.domain.region_lifetimes import first_day
 from plankg.domain.resources import LABELS, Document
 from plankg.tables.formats import GEOJSON, TABLE, TITLES
@@ -194,7 +194,10 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str, st
     names = Labeller(found.quads, lang, app_state.store, local_href)
     sources = Sources(app_state.config.base_uri, names)
     store, atlas, today = app_state.store, app_state.atlas, app_state.config.current_day()
-    memberships = membership_rows(store, cooperation=found.iri) or membership_rows(store, member=found.iri)
+    if found.iri in atlas.cooperations:  # lookups bounded by the resource (never a scan of every membership)
+        memberships = memberships_of(store, cooperation=found.iri)
+    else:
+        memberships = memberships_of(store, member=found.iri) if found.iri in atlas.places else []
     geojson = next((href for _, media_type, href in formats if media_type == GEOJSON.media_type), None)
     summary = Summary(found, names, sources, atlas, today)
     if summary.kind == "cooperation":  # its memberships as a table, as on the dataset page

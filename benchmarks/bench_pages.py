@@ -1,0 +1,116 @@
+"""What a page, a document and a GeoJSON cost as the dataset grows (issue "Cost that grows with the page").
+
+For each size, the synthetic data (``synthetic.py``: the project's data plus generated cooperations)
+are loaded into an on-disk store as ``plankg serve`` makes it, and the real app serves them. Each
+page is asked for through Flask's test client (no HTTP, so the figures are the app's own work), with
+the store wrapped to count its lookups. The project's data are the baseline of every ratio.
+
+    python benchmarks/bench_pages.py [SIZES...]     (default: 100000)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import generate  # noqa: E402
+
+from plankg.domain.assemble import load_project  # noqa: E402
+from plankg.domain.config import load_config  # noqa: E402
+from plankg.domain.serving import create_store, prepare  # noqa: E402
+from plankg.web.app import create_app  # noqa: E402
+
+PAGES = {
+    "municipality page": ("/doc/kommune/0621", "text/html"),
+    "cooperation page": ("/doc/samarbejde/trekantomraadet", "text/html"),
+    "municipality Turtle": ("/doc/kommune/0621", "text/turtle"),
+    "municipality GeoJSON": ("/doc/kommune/0621", "application/geo+json"),
+    "cooperation GeoJSON": ("/doc/samarbejde/trekantomraadet", "application/geo+json"),
+}
+
+
+class Counting:
+    """The app's store, counting the lookups a page makes."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.calls = 0
+
+    def quads_for_pattern(self, *args: Any) -> Any:
+        self.calls += 1
+        return self.store.quads_for_pattern(*args)
+
+    def query(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return self.store.query(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+def app_on(quads: list[ox.Quad] | None, folder: Path) -> Any:
+    """The real app, on the project's prepared data or on ``quads`` in an on-disk store of their own."""
+    config = load_config(overrides={"cache_dir": folder / "cache"})
+    prepared = prepare(config)
+    if quads is not None:
+        dump = folder / "synthetic.nq"
+        ox.serialize(quads, dump, ox.RdfFormat.N_QUADS)
+        create_store(dump, folder / "store", "https://w3id.org/plankg/")
+        prepared = dataclasses.replace(
+            prepared, store_path=folder / "store" / "db", version=f"synthetic-{len(quads)}", quads=len(quads)
+        )
+    app = create_app(config, prepared)
+    state = app.extensions["plankg"]
+    counting = Counting(state.store)
+    app.extensions["plankg"] = dataclasses.replace(state, store=counting)
+    return app, counting
+
+
+def measure(app: Any, counting: Counting, path: str, accept: str, repeat: int = 7) -> tuple[float, int]:
+    client = app.test_client()
+    client.get(path, headers={"Accept": accept})  # the atlas and search index are built once per version
+    times, calls = [], 0
+    for _ in range(repeat):
+        counting.calls = 0
+        started = time.perf_counter()
+        response = client.get(path, headers={"Accept": accept})
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+        calls = counting.calls
+    return statistics.median(times), calls
+
+
+def main() -> None:
+    sizes = [int(s) for s in sys.argv[1:]] or [100_000]
+    with tempfile.TemporaryDirectory() as tmp:
+        base_app, base_count = app_on(None, Path(tmp) / "project")
+        baseline = {name: measure(base_app, base_count, *page) for name, page in PAGES.items()}
+        project = len(load_project().quads)
+        print(f"{'page':24} {'project ms':>11} {'lookups':>8}", end="")
+        results = {}
+        for size in sizes:
+            started = time.perf_counter()
+            app, counting = app_on(generate(size), Path(tmp) / f"s{size}")
+            print(f"  (~{size:,}: store made in {time.perf_counter() - started:.0f} s)", end="")
+            results[size] = {name: measure(app, counting, *page) for name, page in PAGES.items()}
+        print()
+        print(f"{'':24} {project:>11,} quads" + "".join(f"   ~{size:>9,} quads          " for size in sizes))
+        for name in PAGES:
+            ms, calls = baseline[name]
+            line = f"{name:24} {ms:11.1f} {calls:8d}"
+            for size in sizes:
+                big_ms, big_calls = results[size][name]
+                line += f"   {big_ms:9.1f} ms {big_calls:5d} lk {big_ms / ms:5.1f}x"
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
