@@ -15,6 +15,7 @@ all of its regions with their lifetimes, and the region collection holds the reg
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,10 +71,13 @@ def lightness(colour: str) -> float:
     return 116 * (y ** (1 / 3) if y > 216 / 24389 else (24389 / 27 * y + 16) / 116) - 16
 
 
+#: The palette's places in order of lightness, darkest first.
+BY_LIGHTNESS = tuple(sorted(range(len(PALETTE)), key=lambda i: lightness(PALETTE[i])))
+
+
 def pattern(index: int) -> str:
     """The fill pattern of a palette colour: colours next to each other in lightness never share one."""
-    by_lightness = sorted(range(len(PALETTE)), key=lambda i: lightness(PALETTE[i]))
-    return PATTERNS[by_lightness.index(index) % len(PATTERNS)] if index >= 0 else ""
+    return PATTERNS[BY_LIGHTNESS.index(index) % len(PATTERNS)] if index >= 0 else ""
 
 
 @dataclass
@@ -105,7 +109,12 @@ class Atlas:
 
     def colour_index(self, cooperation: str) -> int:
         """The cooperation's place in the palette, the same on every page and map (the CSS class ``farve-N``)."""
-        return sorted(self.cooperations).index(cooperation) % len(PALETTE) if cooperation in self.cooperations else -1
+        return self._places.get(cooperation, -1)
+
+    @functools.cached_property
+    def _places(self) -> dict[str, int]:
+        """Each cooperation's place in the palette: by its place among all cooperations (sorted once)."""
+        return {uri: place % len(PALETTE) for place, uri in enumerate(sorted(self.cooperations))}
 
     def colour(self, cooperation: str) -> str:
         """The cooperation's colour: by its place among all cooperations."""
