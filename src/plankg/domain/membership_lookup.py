@@ -15,10 +15,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from plankg.tables.vocab import PREFIXES
+
 ORG = "http://www.w3.org/ns/org#"
 SKOS_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 TIME = "http://www.w3.org/2006/time#"
-PLANKG = "https://w3id.org/plankg/def/core/"
+PLANKG = PREFIXES["plankg"]
 COLLABORATION = ox.NamedNode(ORG + "OrganizationalCollaboration")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 VALUES = tuple(ox.NamedNode(TIME + p) for p in ("inXSDDate", "inXSDgYearMonth", "inXSDgYear"))
