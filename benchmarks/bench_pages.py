@@ -21,12 +21,12 @@ from typing import Any
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import generate  # noqa: E402
+from synthetic import generate
 
-from plankg.domain.assemble import load_project  # noqa: E402
-from plankg.domain.config import load_config  # noqa: E402
-from plankg.domain.serving import create_store, prepare  # noqa: E402
-from plankg.web.app import create_app  # noqa: E402
+from plankg.domain.assemble import load_project
+from plankg.domain.config import load_config
+from plankg.domain.serving import create_store, prepare
+from plankg.web.app import create_app
 
 PAGES = {
     "municipality page": ("/doc/kommune/0621", "text/html"),

@@ -61,3 +61,22 @@ def test_past_the_limit_nothing_is_sent(client) -> None:  # type: ignore[no-unty
     query = f"SELECT ?n ?m {{ VALUES ?n {{ {numbers} }} VALUES ?m {{ {numbers} }} }}"
     response = client.post("/sparql", data=query, content_type="application/sparql-query")
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "media_type",
+    ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"],
+)
+@pytest.mark.parametrize(("rows", "status"), [(1000, 200), (1001, 422)])
+def test_the_limit_is_counted_from_the_written_answer_in_every_format(client, media_type, rows, status) -> None:  # type: ignore[no-untyped-def]
+    """Counted once, from the bytes the engine wrote: CSV's quoted line breaks and empty rows included."""
+    numbers = " ".join(map(str, range(rows)))
+    query = (
+        f'SELECT ?n ?t {{ VALUES ?n {{ {numbers} }} BIND(IF(?n = 7, ?nothing, "two\\nlines, one \\"cell\\"") AS ?t) }}'
+    )
+    response = client.post(
+        "/sparql", data=query, content_type="application/sparql-query", headers={"Accept": media_type}
+    )
+    assert response.status_code == status
+    if status == 200:
+        assert response.headers["X-Result-Count"] == str(rows)

@@ -8,9 +8,11 @@ no rdflib: query processes import this module.
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import re
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -75,9 +77,7 @@ def execute(store: ox.Store, request: QueryRequest, result_limit: int) -> QueryA
     check_request(request)
     try:
         results = store.query(request.text, base_iri=request.base_iri, **options)
-        return write_answer(
-            results, request, result_limit, lambda: store.query(request.text, base_iri=request.base_iri, **options)
-        )
+        return write_answer(results, request, result_limit)
     except SyntaxError as error:
         raise QueryFailed("syntax", f"SPARQL syntax error: {error}") from error
     except OSError as error:  # the store is read from memory maps; an OS error here is an outbound attempt
@@ -107,15 +107,12 @@ def check_request(request: QueryRequest) -> str | None:
     return form
 
 
-def write_answer(results: Any, request: QueryRequest, limit: int, again: Callable[[], Any]) -> QueryAnswer:
-    """An answer written by the engine's own writers, within ``limit`` rows or triples.
-
-    ``again`` gives the solutions once more, for counting (see :func:`_solutions`).
-    """
+def write_answer(results: Any, request: QueryRequest, limit: int) -> QueryAnswer:
+    """An answer written by the engine's own writers, within ``limit`` rows or triples (evaluated once)."""
     if isinstance(results, ox.QueryBoolean):
         return QueryAnswer(_boolean(bool(results), request.results or RESULT_FORMATS[0]), 1, "boolean")
     if isinstance(results, ox.QuerySolutions):
-        return _solutions(request.results or RESULT_FORMATS[0], results, limit, again)
+        return _solutions(request.results or RESULT_FORMATS[0], results, limit)
     triples = _bounded(iter(results), limit)
     graph = request.graph or RDF_FORMATS[0]
     body = ox.serialize(triples, format=graph.rdf, prefixes=PREFIXES) or b""
@@ -142,18 +139,29 @@ def _xml_safe(body: bytes, is_xml: bool) -> None:
         )
 
 
-def _solutions(fmt: Format, results: ox.QuerySolutions, limit: int, again: Callable[[], Any]) -> QueryAnswer:
+def _solutions(fmt: Format, results: ox.QuerySolutions, limit: int) -> QueryAnswer:
     """SELECT results, always written by pyoxigraph; rows counted when the answer could be over the limit.
 
     An answer shorter than ``limit`` times the smallest possible row cannot hold more than ``limit``
-    rows, so it is sent as written. A longer one is read again only to count its rows (up to
-    ``limit``): past it, nothing is sent; within it, the first body is sent as the engine wrote it.
+    rows, so it is sent as written. A longer one has its rows counted from the written bytes
+    themselves (up to ``limit``), never by evaluating the query again: past the limit nothing is sent.
     """
     body = results.serialize(format=fmt.results) or b""
     _xml_safe(body, fmt.is_xml)
     if len(body) < fmt.smallest_row * limit:
         return QueryAnswer(body, -1, "solutions")
-    return QueryAnswer(body, len(_bounded(iter(again()), limit)), "solutions")
+    return QueryAnswer(body, len(_bounded(_rows(body, fmt), limit)), "solutions")
+
+
+def _rows(body: bytes, fmt: Format) -> Iterator[Any]:
+    """The rows of a written answer, read back from its bytes (CSV by the csv module: no engine reads it)."""
+    if fmt.results == ox.QueryResultsFormat.CSV:
+        rows = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
+        next(rows, None)  # the header
+        return rows
+    parsed = ox.parse_query_results(body, format=fmt.results)
+    assert isinstance(parsed, ox.QuerySolutions)  # a SELECT answer's bytes
+    return iter(parsed)
 
 
 def _bounded(items: Any, limit: int) -> list[Any]:

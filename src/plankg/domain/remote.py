@@ -14,7 +14,6 @@ limit here.
 
 from __future__ import annotations
 
-import functools
 import json
 import socket
 import threading
@@ -324,12 +323,7 @@ class RemotePool:
             timeout=timeout,
             form=form,
         )
-        again = None
-        if isinstance(result, ox.QuerySolutions):  # kept as XML, to be read once more for counting
-            xml = result.serialize(format=ox.QueryResultsFormat.XML) or b""
-            result = ox.parse_query_results(xml, format=ox.QueryResultsFormat.XML)
-            again = functools.partial(ox.parse_query_results, xml, format=ox.QueryResultsFormat.XML)
-        return write_answer(result, request, self.result_limit, again or list)
+        return write_answer(result, request, self.result_limit)
 
     def check(self) -> None:
         """Ask the engine something cheap; a store that is away raises StoreUnavailable (or TimeoutError)."""
