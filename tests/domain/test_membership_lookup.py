@@ -5,13 +5,22 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from plankg.domain.containers import membership_rows
+from plankg.domain.containers import TABLES
 from plankg.domain.membership_lookup import memberships_of
 from plankg.domain.store import load_store
+from plankg.tables.queries import internal
 
 from ..support import select
 
-SETS = ("paa_dato", "kilder")  # GROUP_CONCAT gives no order: compared as sets
+SETS = ("paa_dato", "kilder")
+
+
+def membership_rows(store: ox.Store, cooperation: str | None = None, member: str | None = None) -> list[dict[str, str]]:
+    """The rows of the table query (the CSV of /doc/samarbejde) for one cooperation or member: the reference."""
+    bound = {ox.Variable("uri" if cooperation else "medlem"): ox.NamedNode(cooperation or member or "")}
+    solutions = store.query(internal(TABLES["samarbejde"]), substitutions=bound)
+    names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in solutions]  # type: ignore[union-attr]  # GROUP_CONCAT gives no order: compared as sets
 
 
 def normal(rows: list[dict[str, str]]) -> list[dict[str, object]]:

@@ -109,3 +109,16 @@ def test_errors_are_pages_in_the_visitors_language(client, status, method, path,
         assert plain.status_code == status and plain.mimetype == "text/plain"
     as_json = client.open(path, method=method, headers={"Accept": "application/json"})
     assert as_json.status_code == status and as_json.get_json()["status"] == status
+
+
+def test_the_dataset_page_gives_the_dumps_sizes_and_writes_no_file(app, client) -> None:  # type: ignore[no-untyped-def]
+    build = app.extensions["plankg"].prepared.build_dir
+    written = sorted(p.name for p in build.iterdir())
+    html = client.get("/data/plankg?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)
+    for extension in ("trig", "nq", "ttl", "jsonld"):
+        row = re.search(rf'<tr data-dump="{extension}">(.*?)</tr>', html, re.S).group(1)  # type: ignore[union-attr]
+        number, unit = re.search(r"\(([\d.]+) (kB|MB)\)", row).groups()  # type: ignore[union-attr]
+        shown = float(number) * (1_000_000 if unit == "MB" else 1000)
+        actual = (build / f"plankg.{extension}").stat().st_size
+        assert abs(shown - actual) <= 0.06 * actual, (extension, shown, actual)
+    assert sorted(p.name for p in build.iterdir()) == written  # a page view writes no dump and no gzip

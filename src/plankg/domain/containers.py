@@ -60,21 +60,6 @@ def collection_quads(store: ReadStore, iri: str, slug: str) -> list[ox.Quad]:
     return quads
 
 
-def membership_rows(
-    store: ReadStore, cooperation: str | None = None, member: str | None = None
-) -> list[dict[str, str]]:
-    """Memberships with their dates, of one cooperation or of one municipality."""
-    bound: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {}
-    if cooperation:
-        bound[ox.Variable("uri")] = ox.NamedNode(cooperation)
-    if member:
-        bound[ox.Variable("medlem")] = ox.NamedNode(member)
-    solutions = store.query(internal(TABLES["samarbejde"]), substitutions=bound)
-    assert isinstance(solutions, ox.QuerySolutions)
-    names = [v.value for v in solutions.variables]
-    return [{n: solution[n].value for n in names if solution[n] is not None} for solution in solutions]
-
-
 def collection_csv(store: ReadStore, slug: str, member: str | None = None) -> bytes:
     """The collection as a CSV table (one row per member; for cooperations, per membership).
 

@@ -74,7 +74,10 @@ def _dataset_page(triples: Sequence[ox.Triple]) -> str:
             if isinstance(q.object, ox.Literal)
         }
     )
-    dumps = [(extension, _size(_dump_path(extension)), _size(_gzipped(_dump_path(extension)))) for extension in DUMPS]
+    dumps = []
+    for extension in DUMPS:  # the sizes of the files as they are: a page view writes no dump
+        path = _dump_path(extension, make=False)
+        dumps.append((extension, _size(path), _size(path.with_name(path.name + ".gz"))))
     description = [
         tuple(compact(term.value) if isinstance(term, ox.NamedNode) else str(term.value) for term in t)
         for t in sorted(triples, key=str)
@@ -92,19 +95,21 @@ def _dataset_page(triples: Sequence[ox.Triple]) -> str:
 
 
 def _size(path: Path) -> str:
-    """A file's size as people read it (kB, MB)."""
+    """A file's size as people read it (kB, MB); empty while the file is not written yet."""
+    if not path.is_file():
+        return ""
     size = path.stat().st_size
     return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} kB"
 
 
-def _dump_path(extension: str) -> Path:
-    """The file a dump is served from (written once under another base or from a remote store)."""
+def _dump_path(extension: str, make: bool = True) -> Path:
+    """The file a dump is served from (written once, when first asked for, under another base or from a
+    remote store; ``make=False`` only says where it is or will be)."""
     app_state = state()
-    if app_state.prepared.remote:  # written once per version from the remote store, then kept
-        return _rewritten_dump(app_state.prepared.build_dir / "dumps", extension)
-    if app_state.config.base_uri == CANONICAL_BASE:
+    if app_state.config.base_uri == CANONICAL_BASE and not app_state.prepared.remote:
         return app_state.prepared.build_dir / f"plankg.{extension}"
-    return _rewritten_dump(app_state.prepared.store_path.parent / "dumps", extension)
+    folder = app_state.prepared.build_dir if app_state.prepared.remote else app_state.prepared.store_path.parent
+    return _rewritten_dump(folder / "dumps", extension) if make else folder / "dumps" / f"plankg.{extension}"
 
 
 @bp.route("/data/plankg.<extension>")

@@ -11,15 +11,14 @@ from flask import Blueprint, Response, render_template
 from plankg.domain.evidence import Evidence, state_on
 from plankg.domain.geo import Atlas
 from plankg.domain.membership_lookup import memberships_of
-from plankg.domain.region_lifetimes import first_day
-from plankg.domain.resources import LABELS, Document
+from plankg.domain.resources import Document
 from plankg.tables.formats import GEOJSON, TABLE, TITLES
 from plankg.tables.vocab import PREFIXES
 from plankg.web.facts import Labeller, Sources, compact, grouped_facts
-from plankg.web.messages import MAP_TEXT, MEMBERSHIP_STATES, REGION_STATES, TEXT, human_date, message, ui_language
+from plankg.web.messages import MAP_TEXT, MEMBERSHIP_STATES, TEXT, human_date, ui_language
 from plankg.web.params import day_param
 from plankg.web.state import local_href, state
-from plankg.web.summary import Summary
+from plankg.web.summary import Summary, region_entry
 
 bp = Blueprint("pages", __name__)
 #: Kinds the map does not show until asked: they cover the whole country or a region.
@@ -31,13 +30,11 @@ REGISTRY_FACTS = (
     ("http://www.w3.org/2000/01/rdf-schema#seeAlso", None, "dawa"),
     ("http://schema.org/sameAs", None, "wikidata"),
 )
-DCT_DATE = ox.NamedNode("http://purl.org/dc/terms/date")
 
 
-def registry_rows(found: Document, names: Labeller, place_kind: str) -> list[dict[str, str]]:
-    """The resource's registry identifiers and links, each with the source graph's source and date."""
-    base = state().config.base_uri
-    rows = []
+def registry_rows(found: Document, sources: Sources, place_kind: str) -> list[dict[str, object]]:
+    """The resource's registry identifiers and links, each with its graph's source (a linked title, a date)."""
+    rows: list[dict[str, object]] = []
     for predicate, datatype, fact in REGISTRY_FACTS:
         for q in found.quads:
             value = q.object
@@ -47,36 +44,15 @@ def registry_rows(found: Document, names: Labeller, place_kind: str) -> list[dic
                 continue
             if datatype and not (isinstance(value, ox.Literal) and value.datatype.value == datatype):
                 continue
-            graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
-            source, label, date = _registry_source(graph, base, names.lang)
             rows.append(
                 {
                     "kind": f"code_{place_kind}" if fact == "code" else fact,
                     "value": value.value,
                     "href": value.value if fact == "wikidata" else "",
-                    "source": label or compact(graph),
-                    "source_href": (local_href(source) or "") if source else "",
-                    "date": human_date(date, names.lang) if date else "",
+                    "sources": sources.of(q.graph_name),
                 }
             )
     return rows
-
-
-def _registry_source(graph: str, base: str, lang: str) -> tuple[str, str, str]:
-    """The source of a registry graph (``/graph/register/{slug}`` → ``/id/kilde/{slug}``), its label and date."""
-    prefix = base + "graph/register/"
-    if not graph.startswith(prefix):
-        return "", "", ""
-    source = ox.NamedNode(f"{base}id/kilde/{graph.removeprefix(prefix)}")
-    store = state().store
-    labels: dict[str | None, str] = {}
-    date = ""
-    for q in store.quads_for_pattern(source, None, None, None):
-        if isinstance(q.object, ox.Literal) and q.predicate.value == LABELS[0]:
-            labels[q.object.language] = q.object.value
-        elif isinstance(q.object, ox.Literal) and q.predicate == DCT_DATE:
-            date = q.object.value
-    return source.value, labels.get(lang) or labels.get("da") or "", date
 
 
 def _map_mode(iri: str, atlas: Atlas) -> str:
@@ -88,36 +64,15 @@ def _map_mode(iri: str, atlas: Atlas) -> str:
     return "all"
 
 
-def _region_entry(atlas: Atlas, region: str, lang: str, today: date) -> dict[str, str]:
-    """A region as a page shows it: name, link, lifetime in words, and its state today."""
-    place = atlas.places[region]
-    begin, end = place.lifetime
-    words = [message(lang, "region_from").format(date=human_date(begin, lang))] if begin else []
-    if end:
-        words.append(message(lang, "region_until").format(date=human_date(end, lang)))
-    state_today = "current" if atlas.lives_on(region, today) else "former"
-    if begin and first_day(begin) > today:
-        state_today = "future"
-    return {
-        "name": place.names.get(lang) or place.names.get("da", region),
-        "href": local_href(region) or "",
-        "life": ", ".join(words),
-        "state": state_today,
-        "state_text": REGION_STATES[lang][state_today],
-    }
-
-
 def region_summary(iri: str, atlas: Atlas, lang: str, today: date) -> dict[str, object] | None:
-    """What a page says about regions in time: a municipality's regions, a region's lifetime and lineage."""
+    """A region's lifetime and lineage (a municipality's regions are among its key facts: ``Summary``)."""
     place = atlas.places.get(iri)
-    if place is None:
+    if place is None or place.kind != "region":
         return None
-    if place.kind == "municipality":
-        return {"regions": [_region_entry(atlas, r, lang, today) for r in place.regions if r in atlas.places]}
     return {
-        "lifetime": _region_entry(atlas, iri, lang, today),
-        "formed_from": [_region_entry(atlas, r, lang, today) for r in place.originals],
-        "succeeded_by": [_region_entry(atlas, r, lang, today) for r in place.successors],
+        "lifetime": region_entry(atlas, iri, lang, today, local_href),
+        "formed_from": [region_entry(atlas, r, lang, today, local_href) for r in place.originals],
+        "succeeded_by": [region_entry(atlas, r, lang, today, local_href) for r in place.successors],
     }
 
 
@@ -146,24 +101,14 @@ def regions_by_state(atlas: Atlas, lang: str, today: date) -> dict[str, list[dic
     grouped: dict[str, list[dict[str, str]]] = {"current": [], "former": [], "future": []}
     for place in sorted(atlas.places.values(), key=lambda p: (p.code or "~", p.uri)):
         if place.kind == "region":
-            entry = _region_entry(atlas, place.uri, lang, today)
+            entry = region_entry(atlas, place.uri, lang, today, local_href)
             grouped[entry["state"]].append(entry)
     return grouped
 
 
-def _source_title(iri: str, lang: str) -> str:
-    """A source's title in the page language (its label), for a link."""
-    labels = {
-        q.object.language: q.object.value
-        for q in state().store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(LABELS[0]), None, None)
-        if isinstance(q.object, ox.Literal)
-    }
-    return labels.get(lang) or labels.get("da") or compact(iri)
-
-
-def _describe_membership(row: dict[str, str], lang: str) -> dict[str, object]:
+def _describe_membership(row: dict[str, str], names: Labeller) -> dict[str, object]:
     """A membership row as a page shows it: links, the kind, dates as people write them, the state today."""
-    atlas, today = state().atlas, state().config.current_day().isoformat()
+    atlas, today, lang = state().atlas, state().config.current_day().isoformat(), names.lang
     evidence = Evidence(
         str(row.get("fra", "")),
         str(row.get("til", "")),
@@ -182,7 +127,7 @@ def _describe_membership(row: dict[str, str], lang: str) -> dict[str, object]:
         seen=[human_date(day, lang) for day in evidence.seen],
         state=status,
         state_text=MEMBERSHIP_STATES[lang][status] + (f" {human_date(documented, lang)}" if documented else ""),
-        sources=[(_source_title(iri, lang), local_href(iri) or iri) for iri in str(row.get("kilder", "")).split()],
+        sources=[(names.label(iri), local_href(iri) or iri) for iri in str(row.get("kilder", "")).split()],
         notes=[note for note in str(row.get("noter", "")).split(" | ") if note],
     )
 
@@ -212,11 +157,11 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str, st
         if found.iri == f"{base_uri}id/samarbejde"
         else None,
         today=human_date(today.isoformat(), lang),
-        registry=registry_rows(found, names, atlas.places[found.iri].kind) if found.iri in atlas.places else [],
+        registry=registry_rows(found, sources, atlas.places[found.iri].kind) if found.iri in atlas.places else [],
         geojson=geojson,
         map_mode=_map_mode(found.iri, atlas),
         map_text=MAP_TEXT[lang],
-        memberships=[_describe_membership(membership, lang) for membership in memberships],
+        memberships=[_describe_membership(membership, names) for membership in memberships],
         title=summary.title(),
         iri=found.iri,
         sections=grouped_facts(found.quads, found.iri, names, sources),

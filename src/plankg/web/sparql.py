@@ -17,6 +17,7 @@ from plankg.tables.vocab import PREFIXES
 from plankg.web import caching
 from plankg.web.caching import not_modified
 from plankg.web.errors import ProtocolError
+from plankg.web.facts import Labeller
 from plankg.web.messages import TEXT, ui_language
 from plankg.web.observability import set_outcome
 from plankg.web.protocol import read_request
@@ -131,16 +132,9 @@ def results_page(query: str, body: bytes, kind: str, problem: SyntaxProblem | No
 
 
 def _labels(iris: list[ox.NamedNode], lang: str) -> dict[str, str]:
-    """Labels of the first IRIs of an answer (in the page language, else Danish), from the store."""
-    store, found = state().store, {}
-    for iri in list(dict.fromkeys(iris))[:LABELLED]:
-        names = {q.object.language: q.object.value for q in store.quads_for_pattern(iri, _PREF_LABEL, None, None)}
-        if names:
-            found[iri.value] = names.get(lang) or names.get("da") or next(iter(names.values()))
-    return found
-
-
-_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+    """Labels of the first IRIs of an answer in the page language, as resource pages find them."""
+    names = Labeller([], lang, state().store, local_href)
+    return {iri.value: names.label(iri.value) for iri in list(dict.fromkeys(iris))[:LABELLED] if names.known(iri.value)}
 
 
 def _cell(term: dict[str, str] | None, labels: dict[str, str]) -> dict[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pyoxigraph as ox
 from markupsafe import Markup, escape
@@ -70,6 +71,25 @@ def kind_of(found: Document, base: str) -> str:
     return next((kind for klass, kind in KINDS if klass in types), "other")
 
 
+def region_entry(atlas: Atlas, region: str, lang: str, today: date, page_of: Any) -> dict[str, str]:
+    """A region as a page shows it: name, link, lifetime in words, and its state today."""
+    place = atlas.places[region]
+    begin, end = place.lifetime
+    words = [message(lang, "region_from").format(date=human_date(begin, lang))] if begin else []
+    if end:
+        words.append(message(lang, "region_until").format(date=human_date(end, lang)))
+    state_today = "current" if atlas.lives_on(region, today) else "former"
+    if begin and first_day(begin) > today:
+        state_today = "future"
+    return {
+        "name": place.names.get(lang) or place.names.get("da", region),
+        "href": page_of(region) or "",
+        "life": ", ".join(words),
+        "state": state_today,
+        "state_text": REGION_STATES[lang][state_today],
+    }
+
+
 def _link(cell: Cell, lang: str) -> Markup:
     if cell.href:
         return Markup('<a href="{}?lang={}">{}</a>').format(cell.href, lang, cell.text)
@@ -109,7 +129,7 @@ class Summary:
             region = self.atlas.region_on(iri, self.today)
             values["region"] = _link(self.cell(region), self.lang) if region else "–"
         elif self.kind == "region":
-            values["life"] = self._lifetime(iri)
+            values["life"] = region_entry(self.atlas, iri, self.lang, self.today, self.names.local_href)["life"]
         elif self.kind in ("cooperation", "area"):
             kinds = [self.cell(q.object.value) for q in objects(self.found, iri, ORG + "classification")]  # type: ignore[union-attr]
             values["kind"] = _links(kinds, self.lang)
@@ -137,18 +157,8 @@ class Summary:
         place = self.atlas.places.get(iri)
         if place is None or place.kind != "region":
             return "", ""
-        begin = place.lifetime[0]
-        state = "current" if self.atlas.lives_on(iri, self.today) else "former"
-        if begin and first_day(begin) > self.today:
-            state = "future"
-        return f"{self._lifetime(iri)}; {REGION_STATES[self.lang][state]}", state
-
-    def _lifetime(self, region: str) -> str:
-        begin, end = self.atlas.places[region].lifetime if region in self.atlas.places else ("", "")
-        words = [message(self.lang, "region_from").format(date=human_date(begin, self.lang))] if begin else []
-        if end:
-            words.append(message(self.lang, "region_until").format(date=human_date(end, self.lang)))
-        return ", ".join(words)
+        entry = region_entry(self.atlas, iri, self.lang, self.today, self.names.local_href)
+        return f"{entry['life']}; {entry['state_text']}", entry["state"]
 
     def _parents(self) -> list[Cell]:
         """What a unit belongs to, what a membership joins, which code list a concept is in."""
