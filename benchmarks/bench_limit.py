@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import generate
+from synthetic import generate, write_dumps
 
 from plankg.domain.config import Config
 from plankg.domain.evaluate import QueryRequest, execute
@@ -38,9 +38,8 @@ def main() -> None:
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     limit = Config().result_limit
     with tempfile.TemporaryDirectory() as tmp:
-        dump = Path(tmp) / "synthetic.nq"
-        ox.serialize(generate(size), dump, ox.RdfFormat.N_QUADS)
-        create_store(dump, Path(tmp) / "store", "https://w3id.org/plankg/")
+        dump, union = write_dumps(generate(size), Path(tmp))
+        create_store(dump, Path(tmp) / "store", "https://w3id.org/plankg/", union)
         store = ox.Store.read_only(str(Path(tmp) / "store" / "db"))
         print(f"~{size:,} triples; the default limit is {limit:,} rows")
         print(f"{'query':26} {'rows':>8} {'counted ms':>11} {'not counted ms':>15} {'ratio':>6}")

@@ -21,7 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import generate
+from synthetic import generate, write_dumps
 
 from plankg.domain.assemble import load_project
 from plankg.domain.config import load_config
@@ -61,9 +61,8 @@ def app_on(quads: list[ox.Quad] | None, folder: Path) -> Any:
     config = load_config(overrides={"cache_dir": folder / "cache"})
     prepared = prepare(config)
     if quads is not None:
-        dump = folder / "synthetic.nq"
-        ox.serialize(quads, dump, ox.RdfFormat.N_QUADS)
-        create_store(dump, folder / "store", "https://w3id.org/plankg/")
+        dump, union = write_dumps(quads, folder)
+        create_store(dump, folder / "store", "https://w3id.org/plankg/", union)
         prepared = dataclasses.replace(
             prepared, store_path=folder / "store" / "db", version=f"synthetic-{len(quads)}", quads=len(quads)
         )

@@ -19,14 +19,12 @@ import time
 import urllib.parse
 from pathlib import Path
 
-import pyoxigraph as ox
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 from bench_endpoint import COOP, MIX, load, start  # noqa: E402
-from synthetic import generate  # noqa: E402
+from synthetic import generate, write_dumps  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.virtuoso import Virtuoso  # noqa: E402
 
@@ -87,10 +85,9 @@ def start_remote(virtuoso: Virtuoso, cache: Path) -> tuple[subprocess.Popen[byte
 def bench_size(size: int, folder: Path) -> None:
     print(f"\n=== ~{size:,} triples ===", flush=True)
     quads = generate(size)
-    dump = folder / f"synthetic-{size}.nq"
-    ox.serialize(quads, dump, ox.RdfFormat.N_QUADS)
+    dump, union = write_dumps(quads, folder, f"synthetic-{size}")
     started = time.perf_counter()
-    create_store(dump, folder / f"store-{size}", CANONICAL_BASE)
+    create_store(dump, folder / f"store-{size}", CANONICAL_BASE, union)
     embedded_load = time.perf_counter() - started
     virtuoso = Virtuoso(folder / f"virtuoso-{size}")
     try:

@@ -142,6 +142,15 @@ def generate(target_triples: int, seed: int = 2009) -> list[ox.Quad]:
     return quads
 
 
+def write_dumps(quads: list[ox.Quad], folder: Path, name: str = "synthetic") -> tuple[Path, Path]:
+    """``quads`` as the build writes them: N-Quads (named graphs) and Turtle (their union, as triples)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    dump, union = folder / f"{name}.nq", folder / f"{name}.ttl"
+    ox.serialize(quads, dump, ox.RdfFormat.N_QUADS)
+    ox.serialize(dict.fromkeys(q.triple for q in quads), union, ox.RdfFormat.TURTLE)
+    return dump, union
+
+
 def main() -> None:
     """Write ``generate(N)`` as N-Quads: ``python benchmarks/synthetic.py N OUT.nq``."""
     target, out = int(sys.argv[1]), Path(sys.argv[2])

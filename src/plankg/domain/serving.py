@@ -54,21 +54,30 @@ def rewritten_quads(path: Path, base: str) -> list[ox.Quad]:
     ]
 
 
-def create_store(dump: Path, target: Path, base: str) -> None:
-    """Load ``dump`` into a new on-disk store at ``target``, atomically (a folder rename)."""
+def create_store(dump: Path, target: Path, base: str, union: Path | None = None) -> None:
+    """Load ``dump`` into a new on-disk store at ``target``, atomically (a folder rename).
+
+    ``union`` is the build's union of the named graphs as triples (``plankg.ttl``): with it, both
+    files are bulk-loaded by pyoxigraph itself (1M quads in about half the time of copying every quad
+    into the default graph through Python, which is what happens without it, or under another base).
+    Both are the build's own validated output, so IRIs are not checked again (``lenient``).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".store-", dir=target.parent))
     try:
         store = ox.Store(str(staging / "db"))
         if base == CANONICAL_BASE:  # nothing to rewrite: pyoxigraph's bulk loader reads the dump itself
-            store.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
+            store.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS, lenient=True)
             quads: Iterable[ox.Quad] = ox.parse(path=dump, format=ox.RdfFormat.N_QUADS)
         else:
             quads = rewritten_quads(dump, base)
             store.bulk_extend(quads)
         named = len(store)
         # The union as the default graph; the store is a set, so a triple in several graphs counts once.
-        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+        if union is not None and base == CANONICAL_BASE:
+            store.bulk_load(path=union, format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph(), lenient=True)
+        else:
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
         store.flush()
         store.optimize()
         written = len(store)
@@ -210,7 +219,7 @@ def prepare(config: Config, keep: Path | None = None) -> Prepared:
     store_dir = stores / f"store-{digest[:12]}-{base_key}"
     made = all((store_dir / name).exists() for name in (READY, CHECKSUMS, UNION_TRIPLES))
     if not made:  # none yet, or made before the checksums and the union's count were written
-        create_store(build_dir / "plankg.nq", store_dir, config.base_uri)
+        create_store(build_dir / "plankg.nq", store_dir, config.base_uri, build_dir / "plankg.ttl")
     for old in stores.glob("store-*"):
         in_use = keep is not None and keep.parent == old
         if not old.name.startswith(f"store-{digest[:12]}-") and not in_use:  # data that have changed since
