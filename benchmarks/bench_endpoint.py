@@ -33,7 +33,7 @@ from synthetic import generate, write_dumps
 
 from plankg.domain.evaluate import QueryRequest, execute
 from plankg.domain.serving import create_store
-from plankg.tables.queries import find_query
+from plankg.tables.queries import find_query, runnable_text
 
 P = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX time: <http://www.w3.org/2006/time#> PREFIX plankg: <https://w3id.org/plankg/def/core/>
@@ -44,10 +44,8 @@ COOP = "https://w3id.org/plankg/id/samarbejde/syntetisk-{}"
 RDFLIB_CAP = 60.0
 MIX = {
     "lookup": P + "SELECT ?p ?o { <" + COOP.format(7) + "> ?p ?o }",
-    # The named query with its date fixed (no substitution API in rdflib's engine to compare with).
-    "members-on-date": find_query("members-on-date")
-    .text.replace("SELECT DISTINCT ?date ", "SELECT DISTINCT ")
-    .replace("?date", '"2015-06-01"^^<http://www.w3.org/2001/XMLSchema#date>'),
+    # The named query with its day bound in its text (as /queries/{name} writes it for any client).
+    "members-on-date": runnable_text(find_query("members-on-date"), {"date": "2015-06-01"}),
     "group-by-having": P + "SELECT ?m (COUNT(?c) AS ?n) { ?c org:hasMember ?m ; a org:OrganizationalCollaboration }"
     " GROUP BY ?m HAVING (COUNT(?c) > 5) ORDER BY DESC(?n) LIMIT 20",
     "shared-themes": P

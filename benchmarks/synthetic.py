@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from plankg.domain.assemble import load_project
+from plankg.domain.day_bounds import day_bounds
 
 ID = "https://w3id.org/plankg/id/"
 ORG = "http://www.w3.org/ns/org#"
@@ -137,7 +138,8 @@ def generate(target_triples: int, seed: int = 2009) -> list[ox.Quad]:
     )
     index = 0
     while len(quads) < target_triples:
-        quads += cooperation_quads(index, codes, rng)
+        generated = cooperation_quads(index, codes, rng)
+        quads += generated + day_bounds(generated)  # as the build derives them for the project's own data
         index += 1
     return quads
 

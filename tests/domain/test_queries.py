@@ -15,6 +15,7 @@ import pytest
 import shapely
 
 from plankg.domain.assemble import load_dataset
+from plankg.domain.dataset import Loaded
 from plankg.domain.store import load_store
 from plankg.tables import project
 from plankg.tables.queries import QueryError, find_query, list_queries, run_query
@@ -302,3 +303,35 @@ def test_the_query_command_rejects_bad_input_with_exit_2(tmp_path: Path) -> None
     bad.write_text("SELECT * WHERE { ?s ?p }", "utf-8")
     result = run_cli("query", str(bad))
     assert result.returncode == 2 and "syntax" in result.stderr.lower()
+
+
+def test_members_on_date_and_the_python_rule_agree_on_every_boundary_day(project_loaded: Loaded) -> None:
+    """The named query (day bounds written at build time) and ``evidence.state_on`` (the pages, the
+    GeoJSON, the map) give every membership the same state on the day before, the first and the last
+    day of, and the day after every date the data hold, at each precision."""
+    import datetime as dt
+
+    from plankg.domain.evidence import state_on
+    from plankg.domain.geo import load_atlas
+    from plankg.domain.region_lifetimes import first_day, last_day
+
+    # the query and the atlas read the default graph as the union of the graphs, as in the served store
+    store = load_store(ox.Quad(q.subject, q.predicate, q.object) for q in project_loaded.quads)
+    atlas = load_atlas(store)
+    rule = {
+        (cooperation, place.uri): evidence
+        for place in atlas.places.values()
+        for cooperation, evidence in place.memberships.items()
+    }
+    values = {v for e in rule.values() for v in (e.begin, e.end, e.horizon, *e.seen) if v}
+    assert any(len(v) == 4 for v in values) and any(len(v) == 10 for v in values)  # several precisions
+    one = dt.timedelta(days=1)
+    days = {d for v in values for d in (first_day(v) - one, first_day(v), last_day(v), last_day(v) + one)}
+    compared = 0
+    for day in sorted(days):
+        for row in answer(store, "members-on-date", date=day.isoformat()):
+            evidence = rule[(row["cooperation"], row["municipality"])]
+            expected = state_on(evidence, day.isoformat())
+            assert (row["state"], row.get("lastDocumented", "")) == expected, (row, day, evidence)
+            compared += 1
+    assert compared > 1000

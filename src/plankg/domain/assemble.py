@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from plankg.domain.cooperations import load_cooperations
 from plankg.domain.dataset import Loaded, load_paths
+from plankg.domain.day_bounds import day_bounds
 from plankg.domain.memberships import load_memberships
 from plankg.domain.namespaces import DEF
 from plankg.domain.rdf import iri
@@ -30,13 +31,15 @@ def load_vocabulary() -> Loaded:
 
 
 def load_dataset(paths: Iterable[Path]) -> Loaded:
-    """The vocabulary, every RDF file in ``paths``, and the membership table of each folder."""
+    """The vocabulary, every RDF file in ``paths``, the membership table of each folder, and the
+    day bounds of every dated instant (derived, beside the source's value: see ``day_bounds``)."""
     paths = list(paths)
     loaded = load_vocabulary()
     loaded.extend(load_paths(paths))
     for folder in (p for p in paths if p.is_dir()):
         loaded.extend(load_cooperations(folder, _kinds(loaded), _municipality_codes(loaded)))
         loaded.extend(load_memberships(folder, loaded.quads))
+    loaded.quads.extend(day_bounds(loaded.quads))  # about nodes whose files are already recorded
     return loaded
 
 
