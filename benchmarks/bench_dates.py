@@ -13,7 +13,6 @@ from __future__ import annotations
 import multiprocessing
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import generate, write_dumps
+from synthetic import each_size, generate, write_dumps
 
 from plankg.domain.evaluate import QueryRequest, execute
 from plankg.domain.serving import create_store
@@ -78,12 +77,5 @@ def bench_size(size: int, folder: Path) -> None:
         print(f"{case:18} {rows:7,} {fast:14.1f} {mark}{slow:10.1f} {mark}{slow / fast:7.0f}x{same}", flush=True)
 
 
-def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000, 1_000_000]
-    with tempfile.TemporaryDirectory() as folder:
-        for size in sizes:
-            bench_size(size, Path(folder))
-
-
 if __name__ == "__main__":
-    main()
+    each_size(bench_size)

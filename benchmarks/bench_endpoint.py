@@ -18,7 +18,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -29,7 +28,7 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from loadgen import figures, run_clients
-from synthetic import generate, write_dumps
+from synthetic import each_size, generate, write_dumps
 
 from plankg.domain.evaluate import QueryRequest, execute
 from plankg.domain.serving import create_store
@@ -259,12 +258,5 @@ def http_bench(store: Path, quads: list[ox.Quad]) -> None:
             process.wait(30)
 
 
-def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000, 1_000_000]
-    with tempfile.TemporaryDirectory() as folder:
-        for size in sizes:
-            bench_size(size, Path(folder))
-
-
 if __name__ == "__main__":
-    main()
+    each_size(bench_size)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import random
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -151,6 +153,14 @@ def write_dumps(quads: list[ox.Quad], folder: Path, name: str = "synthetic") -> 
     ox.serialize(quads, dump, ox.RdfFormat.N_QUADS)
     ox.serialize(dict.fromkeys(q.triple for q in quads), union, ox.RdfFormat.TURTLE)
     return dump, union
+
+
+def each_size(bench: Callable[[int, Path], None], default: tuple[int, ...] = (10_000, 100_000, 1_000_000)) -> None:
+    """``bench(size, folder)`` for every size on the command line (else ``default``), in one scratch folder."""
+    sizes = [int(a) for a in sys.argv[1:]] or list(default)
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            bench(size, Path(folder))
 
 
 def main() -> None:
