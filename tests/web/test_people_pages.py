@@ -82,7 +82,9 @@ def test_a_unit_and_a_membership_link_up_to_their_cooperation(client) -> None:  
     membership = client.get("/doc/samarbejde/trekantomraadet/medlemskab/0621?lang=da", headers={"Accept": "text/html"})
     html = membership.get_data(as_text=True)
     lead = unescape(re.sub(r"<[^>]+>", "", re.search(r'<p class="lead"[^>]*>(.*?)</p>', html, re.S).group(1)))  # type: ignore[union-attr]
-    assert "Kolding" in lead and "Trekantområdet" in lead
+    assert lead.count("Kolding") == 1 and lead.count("Trekantområdet") == 1  # said in two sources, named once
+    heading = unescape(re.sub(r"<[^>]+>", "", re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1))).strip()  # type: ignore[union-attr]
+    assert heading == "Kolding – Trekantområdet"
     assert 'href="/doc/kommune/0621?lang=da"' in html and 'href="/doc/samarbejde/trekantomraadet?lang=da"' in html
 
 

@@ -169,7 +169,8 @@ class Summary:
             found = objects(self.found, iri, ORG + "member") + objects(self.found, iri, ORG + "organization")
         else:
             found = objects(self.found, iri, SKOS + "inScheme")
-        return [self.cell(q.object.value) for q in found]  # type: ignore[union-attr]
+        # the same triple may be said in several graphs (sources): each resource once, in order
+        return [self.cell(value) for value in dict.fromkeys(q.object.value for q in found)]  # type: ignore[union-attr]
 
     def breadcrumbs(self) -> list[Cell]:
         """The way up: the front page, the collection, then every enclosing resource the store names."""
