@@ -335,3 +335,34 @@ def test_members_on_date_and_the_python_rule_agree_on_every_boundary_day(project
             assert (row["state"], row.get("lastDocumented", "")) == expected, (row, day, evidence)
             compared += 1
     assert compared > 1000
+
+
+def test_day_bounds_cover_each_precision_and_are_not_repeated() -> None:
+    from plankg.domain.day_bounds import day_bounds
+
+    plankg, xsd = "https://w3id.org/plankg/def/core/", "http://www.w3.org/2001/XMLSchema#"
+    time, first, last = "http://www.w3.org/2006/time#", plankg + "firstDay", plankg + "lastDay"
+    graph = ox.NamedNode("https://w3id.org/plankg/graph/kilde/test")
+
+    def dated(name: str, prop: str, value: str, datatype: str) -> ox.Quad:
+        literal = ox.Literal(value, datatype=ox.NamedNode(xsd + datatype))
+        return ox.Quad(ox.NamedNode(f"https://example.org/{name}"), ox.NamedNode(time + prop), literal, graph)
+
+    quads = [
+        dated("year", "inXSDgYear", "2016", "gYear"),
+        dated("month", "inXSDgYearMonth", "2024-02", "gYearMonth"),
+        dated("day", "inXSDDate", "2009-12-02", "date"),
+        dated("broken", "inXSDDate", "2009-13-45", "date"),
+    ]
+    bounds = {(q.subject.value.rsplit("/", 1)[1], q.predicate.value, q.object.value) for q in day_bounds(quads)}  # type: ignore[union-attr]
+    assert bounds == {
+        ("year", first, "2016-01-01"),
+        ("year", last, "2016-12-31"),
+        ("month", first, "2024-02-01"),
+        ("month", last, "2024-02-29"),
+        ("day", first, "2009-12-02"),
+        ("day", last, "2009-12-02"),
+    }
+    assert all(q.graph_name == graph for q in day_bounds(quads))
+    derived = day_bounds(quads)
+    assert day_bounds(quads + derived) == []  # bounds the data already state are not written twice

@@ -23,8 +23,12 @@ _DATE = ox.NamedNode(str(XSD.date))
 def day_bounds(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """The first and last day of every instant's date in ``quads``, in the graph that dates it.
 
-    A value that is no date of its kind is left alone (the shapes report it).
+    A value that is no date of its kind is left alone (the shapes report it). A bound the data state
+    themselves is not repeated; one that disagrees stays beside the derived one, and the instant shape
+    (at most one of each) reports it.
     """
+    quads = list(quads)
+    stated = {q for q in quads if q.predicate in (_FIRST, _LAST)}
     bounds: list[ox.Quad] = []
     for quad in quads:
         if quad.predicate.value not in _DATED or not isinstance(quad.object, ox.Literal):
@@ -35,5 +39,7 @@ def day_bounds(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
             continue
         for predicate, day in ((_FIRST, first), (_LAST, last)):
             value = ox.Literal(day.isoformat(), datatype=_DATE)
-            bounds.append(ox.Quad(quad.subject, predicate, value, quad.graph_name))
+            bound = ox.Quad(quad.subject, predicate, value, quad.graph_name)
+            if bound not in stated:
+                bounds.append(bound)
     return bounds
