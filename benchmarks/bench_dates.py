@@ -20,10 +20,9 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import each_size, generate, write_dumps
+from synthetic import each_size, generate, on_disk
 
 from plankg.domain.evaluate import QueryRequest, execute
-from plankg.domain.serving import create_store
 from plankg.tables.queries import find_query, parse_query_file, runnable_text
 
 CAP = 120.0
@@ -61,9 +60,7 @@ def capped_ms(store_path: str, text: str, repeat: int, cap: float) -> tuple[floa
 
 def bench_size(size: int, folder: Path) -> None:
     quads = generate(size)
-    dump, union = write_dumps(quads, folder, f"synthetic-{size}")
-    create_store(dump, folder / f"store-{size}", "https://w3id.org/plankg/", union)
-    store_path = str(folder / f"store-{size}" / "db")
+    store_path = str(on_disk(quads, folder, f"synthetic-{size}"))
     memberships = len({q.subject for q in quads if q.object.value == "http://www.w3.org/ns/org#Membership"})
     print(f"\n=== ~{size:,} quads ({len(quads):,}; {memberships:,} memberships) ===", flush=True)
     print(f"{'members-on-date':18} {'rows':>7} {'day bounds ms':>14} {'before ms':>11} {'speed-up':>9}")

@@ -18,11 +18,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import generate, write_dumps
+from synthetic import generate, on_disk
 
 from plankg.domain.config import Config
 from plankg.domain.evaluate import QueryRequest, execute
-from plankg.domain.serving import create_store
 from plankg.tables.formats import RESULT_FORMATS
 
 P = "PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
@@ -38,9 +37,7 @@ def main() -> None:
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     limit = Config().result_limit
     with tempfile.TemporaryDirectory() as tmp:
-        dump, union = write_dumps(generate(size), Path(tmp))
-        create_store(dump, Path(tmp) / "store", "https://w3id.org/plankg/", union)
-        store = ox.Store.read_only(str(Path(tmp) / "store" / "db"))
+        store = ox.Store.read_only(str(on_disk(generate(size), Path(tmp), "synthetic")))
         print(f"~{size:,} triples; the default limit is {limit:,} rows")
         print(f"{'query':26} {'rows':>8} {'counted ms':>11} {'not counted ms':>15} {'ratio':>6}")
         for name, (text, fmt) in BIG.items():

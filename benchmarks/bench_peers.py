@@ -28,10 +28,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_endpoint import start
-from synthetic import generate, write_dumps
+from synthetic import generate, on_disk
 
 from plankg.domain.assemble import load_project
-from plankg.domain.serving import create_store
 from plankg.tables.queries import list_queries, runnable_text
 
 JSON = "application/sparql-results+json"
@@ -81,10 +80,8 @@ def bindings(body: bytes) -> list[str]:
 def prepare(size: str, folder: Path) -> Path:
     """The store of the project's data or of the synthetic data of ``size``, as the build prepares it."""
     quads = list(load_project().quads) if size == "project" else generate(int(size))
-    dump, union = write_dumps(quads, folder, f"data-{size}")
-    create_store(dump, folder / f"store-{size}", "https://w3id.org/plankg/", union)
     print(f"\n=== {size}: {len(quads):,} quads ===", flush=True)
-    return folder / f"store-{size}" / "db"
+    return on_disk(quads, folder, f"data-{size}")
 
 
 def bench(size: str, folder: Path, rounds: int) -> None:

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from plankg.domain.assemble import load_project
 from plankg.domain.day_bounds import day_bounds
+from plankg.domain.serving import create_store
 
 ID = "https://w3id.org/plankg/id/"
 ORG = "http://www.w3.org/ns/org#"
@@ -153,6 +154,13 @@ def write_dumps(quads: list[ox.Quad], folder: Path, name: str = "synthetic") -> 
     ox.serialize(quads, dump, ox.RdfFormat.N_QUADS)
     ox.serialize(dict.fromkeys(q.triple for q in quads), union, ox.RdfFormat.TURTLE)
     return dump, union
+
+
+def on_disk(quads: list[ox.Quad], folder: Path, name: str) -> Path:
+    """``quads`` as plankg serves them: the build's dumps bulk-loaded into an on-disk store; its path."""
+    dump, union = write_dumps(quads, folder, name)
+    create_store(dump, folder / f"store-{name}", "https://w3id.org/plankg/", union)
+    return folder / f"store-{name}" / "db"
 
 
 def each_size(bench: Callable[[int, Path], None], default: tuple[int, ...] = (10_000, 100_000, 1_000_000)) -> None:

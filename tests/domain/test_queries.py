@@ -339,14 +339,14 @@ def test_members_on_date_and_the_python_rule_agree_on_every_boundary_day(project
 
 def test_day_bounds_cover_each_precision_and_are_not_repeated() -> None:
     from plankg.domain.day_bounds import day_bounds
+    from plankg.domain.namespaces import PLANKG, TIME, XSD
 
-    plankg, xsd = "https://w3id.org/plankg/def/core/", "http://www.w3.org/2001/XMLSchema#"
-    time, first, last = "http://www.w3.org/2006/time#", plankg + "firstDay", plankg + "lastDay"
+    first, last = str(PLANKG.firstDay), str(PLANKG.lastDay)
     graph = ox.NamedNode("https://w3id.org/plankg/graph/kilde/test")
 
     def dated(name: str, prop: str, value: str, datatype: str) -> ox.Quad:
-        literal = ox.Literal(value, datatype=ox.NamedNode(xsd + datatype))
-        return ox.Quad(ox.NamedNode(f"https://example.org/{name}"), ox.NamedNode(time + prop), literal, graph)
+        literal = ox.Literal(value, datatype=ox.NamedNode(str(XSD[datatype])))
+        return ox.Quad(ox.NamedNode(f"https://example.org/{name}"), ox.NamedNode(str(TIME[prop])), literal, graph)
 
     quads = [
         dated("year", "inXSDgYear", "2016", "gYear"),

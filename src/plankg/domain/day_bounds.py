@@ -12,10 +12,10 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from plankg.domain.namespaces import PLANKG, TIME, XSD
-from plankg.domain.region_lifetimes import first_day, last_day
+from plankg.domain.namespaces import PLANKG, XSD
+from plankg.domain.region_lifetimes import PRECISIONS, first_day, last_day
 
-_DATED = frozenset(str(TIME[name]) for name in ("inXSDDate", "inXSDgYearMonth", "inXSDgYear"))
+_DATED = frozenset(str(prop) for _, _, prop in PRECISIONS)  # time:inXSDgYear, …gYearMonth, …Date
 _FIRST, _LAST = ox.NamedNode(str(PLANKG.firstDay)), ox.NamedNode(str(PLANKG.lastDay))
 _DATE = ox.NamedNode(str(XSD.date))
 

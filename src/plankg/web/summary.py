@@ -59,6 +59,12 @@ def objects(found: Document, subject: str, predicate: str) -> list[ox.Quad]:
     ]
 
 
+def object_values(found: Document, subject: str, predicate: str) -> list[str]:
+    """The distinct objects of ``subject``'s ``predicate``, in order: a triple said in several graphs
+    (sources) is one value."""
+    return list(dict.fromkeys(q.object.value for q in objects(found, subject, predicate)))  # type: ignore[union-attr]
+
+
 def subjects(found: Document, predicate: str, target: str) -> list[ox.Quad]:
     return [q for q in found.quads if q.predicate.value == predicate and q.object.value == target]  # type: ignore[union-attr]
 
@@ -67,7 +73,7 @@ def kind_of(found: Document, base: str) -> str:
     """What the resource is, for its sentence: municipality, cooperation, …, or a collection."""
     if collection_name(found.iri, base) is not None:
         return "collection"
-    types = {q.object.value for q in objects(found, found.iri, RDF_TYPE)}  # type: ignore[union-attr]
+    types = set(object_values(found, found.iri, RDF_TYPE))
     return next((kind for klass, kind in KINDS if klass in types), "other")
 
 
@@ -131,16 +137,16 @@ class Summary:
         elif self.kind == "region":
             values["life"] = region_entry(self.atlas, iri, self.lang, self.today, self.names.local_href)["life"]
         elif self.kind in ("cooperation", "area"):
-            kinds = [self.cell(q.object.value) for q in objects(self.found, iri, ORG + "classification")]  # type: ignore[union-attr]
+            kinds = [self.cell(kind) for kind in object_values(self.found, iri, ORG + "classification")]
             values["kind"] = _links(kinds, self.lang)
             values["count"] = sum(1 for p in self.atlas.places.values() if iri in p.memberships)
         elif self.kind in ("unit", "membership", "concept"):
             parents = self._parents()
             values["parent"] = _links(parents, self.lang) if parents else "–"
         elif self.kind == "source":
-            dates = [q.object.value for q in objects(self.found, iri, "http://purl.org/dc/terms/date")]  # type: ignore[union-attr]
+            dates = object_values(self.found, iri, "http://purl.org/dc/terms/date")
             values["date"] = human_date(dates[0], self.lang) if dates else "–"
-        types = [self.cell(q.object.value) for q in objects(self.found, iri, RDF_TYPE)]  # type: ignore[union-attr]
+        types = [self.cell(kind) for kind in object_values(self.found, iri, RDF_TYPE)]
         values["types"] = _links(types, self.lang) if types else "–"
         return template.format(**values)
 
@@ -164,13 +170,14 @@ class Summary:
         """What a unit belongs to, what a membership joins, which code list a concept is in."""
         iri = self.found.iri
         if self.kind == "unit":
-            found = objects(self.found, iri, ORG + "subOrganizationOf")
+            found = object_values(self.found, iri, ORG + "subOrganizationOf")
         elif self.kind == "membership":
-            found = objects(self.found, iri, ORG + "member") + objects(self.found, iri, ORG + "organization")
+            found = object_values(self.found, iri, ORG + "member") + object_values(
+                self.found, iri, ORG + "organization"
+            )
         else:
-            found = objects(self.found, iri, SKOS + "inScheme")
-        # the same triple may be said in several graphs (sources): each resource once, in order
-        return [self.cell(value) for value in dict.fromkeys(q.object.value for q in found)]  # type: ignore[union-attr]
+            found = object_values(self.found, iri, SKOS + "inScheme")
+        return [self.cell(value) for value in found]
 
     def breadcrumbs(self) -> list[Cell]:
         """The way up: the front page, the collection, then every enclosing resource the store names."""
