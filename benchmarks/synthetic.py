@@ -1,8 +1,8 @@
 """Synthetic data of plankg's domain, at a chosen size, for benchmarks.
 
 Starts from the project's own data (98 municipalities, the regions in time, the two real cooperations) and
-adds generated cooperations shaped like the real ones: labels in two languages, a classification,
-themes, memberships with intervals of mixed precision, a board with its mayors' seats, a
+adds generated cooperations shaped like the real ones and conforming to the project's shapes: labels in two
+languages, a classification, themes, memberships with intervals of mixed precision, a board with its mayors' seats, a
 secretariat and fora. The generator is deterministic (a seeded random source).
 """
 
@@ -81,6 +81,7 @@ def cooperation_quads(index: int, codes: list[str], rng: random.Random) -> list[
         (_n(board), _n(ORG + "subOrganizationOf"), _n(coop)),
         (_n(board), _n(ORG + "classification"), _n("https://w3id.org/plankg/def/enhedstype/bestyrelse")),
         (_n(board), _n(SKOS + "prefLabel"), _lit(f"{name}s bestyrelse", "da")),
+        (_n(board), _n(SKOS + "prefLabel"), _lit(f"Board of {name}", "en")),
         (_n(board), _n(DCT + "source"), source),
     ]
     for code in members:
@@ -124,6 +125,8 @@ def cooperation_quads(index: int, codes: list[str], rng: random.Random) -> list[
             (_n(forum), _n(ORG + "classification"), _n("https://w3id.org/plankg/def/enhedstype/forum")),
             (_n(forum), _n(PLANKG + "theme"), _n(f"https://w3id.org/plankg/def/tema/{theme}")),
             (_n(forum), _n(SKOS + "prefLabel"), _lit(f"Forum for {theme}", "da")),
+            (_n(forum), _n(SKOS + "prefLabel"), _lit(f"Forum for {theme} (forum)", "en")),
+            (_n(forum), _n(DCT + "source"), source),
         ]
     return [ox.Quad(s, p, o, graph) for s, p, o in out]
 
