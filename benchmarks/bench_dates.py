@@ -10,7 +10,6 @@ Run: ``python benchmarks/bench_dates.py [SIZES...]`` (default 10000 100000 10000
 
 from __future__ import annotations
 
-import multiprocessing
 import statistics
 import sys
 import time
@@ -20,7 +19,7 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import each_size, generate, on_disk
+from synthetic import capped, each_size, generate, on_disk
 
 from plankg.domain.evaluate import QueryRequest, execute
 from plankg.tables.queries import find_query, parse_query_file, runnable_text
@@ -47,15 +46,8 @@ def median_ms(store_path: str, text: str, repeat: int) -> tuple[float, int]:
 
 def capped_ms(store_path: str, text: str, repeat: int, cap: float) -> tuple[float, int, bool]:
     """``median_ms`` in a child process, stopped after ``cap`` seconds (then ``cap`` is a lower bound)."""
-    context = multiprocessing.get_context("fork")
-    parent, child = context.Pipe()
-    process = context.Process(target=lambda: child.send(median_ms(store_path, text, repeat)))
-    process.start()
-    finished = parent.poll(cap)
-    value, rows = parent.recv() if finished else (cap * 1000, -1)
-    process.kill()
-    process.join()
-    return value, rows, not finished
+    value = capped(lambda: median_ms(store_path, text, repeat), cap)
+    return (cap * 1000, -1, True) if value is None else (*value, False)
 
 
 def bench_size(size: int, folder: Path) -> None:

@@ -8,11 +8,13 @@ secretariat and fora. The generator is deterministic (a seeded random source).
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -172,6 +174,18 @@ def each_size(bench: Callable[[int, Path], None], default: tuple[int, ...] = (10
     with tempfile.TemporaryDirectory() as folder:
         for size in sizes:
             bench(size, Path(folder))
+
+
+def capped(action: Callable[[], Any], cap: float) -> Any | None:
+    """``action()`` in a forked child process, or None when it takes more than ``cap`` seconds."""
+    context = multiprocessing.get_context("fork")
+    parent, child = context.Pipe()
+    process = context.Process(target=lambda: child.send(action()))
+    process.start()
+    value = parent.recv() if parent.poll(cap) else None
+    process.kill()
+    process.join()
+    return value
 
 
 def main() -> None:

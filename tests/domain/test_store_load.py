@@ -1,13 +1,20 @@
-"""The on-disk store: the union bulk-loaded from the build's Turtle equals the union copied quad by quad."""
+"""The on-disk store: the union bulk-loaded from the build's Turtle equals the union copied quad by quad;
+the atlas and the search index written beside it equal a fresh reading."""
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from plankg.domain.build import build
-from plankg.domain.serving import UNION_TRIPLES, create_store
+from plankg.domain.config import load_config
+from plankg.domain.derived import ATLAS, SEARCH, read_derived
+from plankg.domain.geo import Atlas, load_atlas
+from plankg.domain.search import SearchIndex, build_index
+from plankg.domain.serving import UNION_TRIPLES, create_store, prepare
 from plankg.tables.vocab import CANONICAL_BASE
 
 
@@ -34,3 +41,31 @@ def test_the_union_loaded_from_the_builds_turtle_is_the_union_of_the_named_graph
     for folder in ("bulk", "copied"):
         union = int((tmp_path / folder / UNION_TRIPLES).read_text("utf-8"))
         assert union == len(bulk[0]) + bulk[2]
+
+
+def test_the_atlas_and_search_index_are_read_when_the_store_is_made_and_equal_a_fresh_reading(tmp_path: Path) -> None:
+    """A worker loads them from beside the store; a store made before they existed gets them at the next start."""
+    config = load_config(overrides={"cache_dir": tmp_path})
+    prepared = prepare(config)
+    assert prepared.derived is not None and prepared.derived == prepared.store_path.parent
+    store = ox.Store.read_only(str(prepared.store_path))
+    atlas = read_derived(prepared.derived, ATLAS, Atlas)
+    index = read_derived(prepared.derived, SEARCH, SearchIndex)
+    assert atlas == load_atlas(store) and atlas is not None and len(atlas.places) > 98
+    fresh = build_index(store)
+    assert index is not None and index.entries == fresh.entries and len(index.entries) > 100
+    assert [h.entry.uri for h in index.find("Vejle")] == [h.entry.uri for h in fresh.find("Vejle")]
+    del store
+    for name in (ATLAS, SEARCH):
+        (prepared.derived / name).unlink()
+    again = prepare(config)
+    assert again.store_path == prepared.store_path
+    assert read_derived(again.derived, ATLAS, Atlas) == atlas
+
+
+def test_no_derived_files_means_reading_the_store_and_a_foreign_file_is_refused(tmp_path: Path) -> None:
+    assert read_derived(None, ATLAS, Atlas) is None
+    assert read_derived(tmp_path, ATLAS, Atlas) is None
+    (tmp_path / ATLAS).write_bytes(pickle.dumps({"not": "an atlas"}))
+    with pytest.raises(TypeError, match="holds no Atlas"):
+        read_derived(tmp_path, ATLAS, Atlas)

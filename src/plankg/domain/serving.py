@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from plankg.domain.build import build
 from plankg.domain.config import Config
+from plankg.domain.derived import has_derived, write_derived
 from plankg.domain.evaluate import open_store
 from plankg.domain.store import Prepared, StoreUnavailable
 from plankg.tables import project
@@ -85,6 +86,7 @@ def create_store(dump: Path, target: Path, base: str, union: Path | None = None)
         (staging / UNION_TRIPLES).write_text(str(written - named), "utf-8")
         del store
         _read_back(staging / "db", written)
+        write_derived(staging)  # the atlas and the search index, read from the whole store once
         (staging / CHECKSUMS).write_text(json.dumps(_checksums(staging / "db"), indent=1, sort_keys=True), "utf-8")
         (staging / READY).write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "utf-8")
         if target.exists():
@@ -220,8 +222,11 @@ def prepare(config: Config, keep: Path | None = None) -> Prepared:
     made = all((store_dir / name).exists() for name in (READY, CHECKSUMS, UNION_TRIPLES))
     if not made:  # none yet, or made before the checksums and the union's count were written
         create_store(build_dir / "plankg.nq", store_dir, config.base_uri, build_dir / "plankg.ttl")
+    elif not has_derived(store_dir):  # made before the atlas and the search index were written beside it
+        write_derived(store_dir)
     for old in stores.glob("store-*"):
         in_use = keep is not None and keep.parent == old
         if not old.name.startswith(f"store-{digest[:12]}-") and not in_use:  # data that have changed since
             shutil.rmtree(old, ignore_errors=True)
-    return prepared(store_dir / "db", union_triples=int((store_dir / UNION_TRIPLES).read_text("utf-8")))
+    union_triples = int((store_dir / UNION_TRIPLES).read_text("utf-8"))
+    return prepared(store_dir / "db", union_triples=union_triples, derived=store_dir)

@@ -31,6 +31,7 @@ class Prepared:
     quads: int
     remote: str = ""  # the remote store's setting, when the data are served from one
     union_triples: int = -1  # the default graph's triples, counted when the store was made (-1: not counted)
+    derived: Path | None = None  # the folder with the atlas and the search index read when the store was made
 
 
 class StoreUnavailable(Exception):

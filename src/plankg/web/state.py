@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from flask import current_app
 
 from plankg.domain.config import Config
+from plankg.domain.derived import ATLAS, SEARCH, read_derived
 from plankg.domain.evaluate import QueryRunner
 from plankg.domain.geo import Atlas, load_atlas
 from plankg.domain.search import SearchIndex, build_index
@@ -30,13 +31,13 @@ class AppState:
 
     @functools.cached_property
     def search(self) -> SearchIndex:
-        """Everything with a name, indexed once per data version."""
-        return build_index(self.store)
+        """Everything with a name, indexed once per data version (when the store was made, if it is on disk)."""
+        return read_derived(self.prepared.derived, SEARCH, SearchIndex) or build_index(self.store)
 
     @functools.cached_property
     def atlas(self) -> Atlas:
-        """The territories and memberships, read from the store on first use (once per data version)."""
-        return load_atlas(self.store)
+        """The territories and memberships, read once per data version (when the store was made, if it is on disk)."""
+        return read_derived(self.prepared.derived, ATLAS, Atlas) or load_atlas(self.store)
 
 
 def state() -> AppState:
