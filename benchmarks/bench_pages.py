@@ -4,6 +4,8 @@ For each size, the synthetic data (``synthetic.py``: the project's data plus gen
 are loaded into an on-disk store as ``plankg serve`` makes it, and the real app serves them. Each
 page is asked for through Flask's test client (no HTTP, so the figures are the app's own work), with
 the store wrapped to count its lookups. The project's data are the baseline of every ratio.
+A worker's first page, which loads the atlas and the search index, is timed twice on the same store:
+with the files written when the store was made, and reading the whole store as before them.
 
     python benchmarks/bench_pages.py [SIZES...]     (default: 100000)
 """
@@ -56,21 +58,43 @@ class Counting:
         return getattr(self.store, name)
 
 
-def app_on(quads: list[ox.Quad] | None, folder: Path) -> Any:
+def app_on(quads: list[ox.Quad] | None, folder: Path, derived: bool = True) -> Any:
     """The real app, on the project's prepared data or on ``quads`` in an on-disk store of their own."""
     config = load_config(overrides={"cache_dir": folder / "cache"})
     prepared = prepare(config)
     if quads is not None:
-        dump, union = write_dumps(quads, folder)
-        create_store(dump, folder / "store", "https://w3id.org/plankg/", union)
+        if not (folder / "store").exists():
+            dump, union = write_dumps(quads, folder)
+            create_store(dump, folder / "store", "https://w3id.org/plankg/", union)
         prepared = dataclasses.replace(
-            prepared, store_path=folder / "store" / "db", version=f"synthetic-{len(quads)}", quads=len(quads)
+            prepared,
+            store_path=folder / "store" / "db",
+            version=f"synthetic-{len(quads)}",
+            quads=len(quads),
+            derived=folder / "store",
         )
+    if not derived:
+        prepared = dataclasses.replace(prepared, derived=None)
     app = create_app(config, prepared)
     state = app.extensions["plankg"]
     counting = Counting(state.store)
     app.extensions["plankg"] = dataclasses.replace(state, store=counting)
     return app, counting
+
+
+def first_page_ms(app: Any) -> float:
+    """A worker's first page: the atlas and the search index are loaded for it."""
+    started = time.perf_counter()
+    response = app.test_client().get("/doc/kommune/0621", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    return (time.perf_counter() - started) * 1000
+
+
+def first_pages(quads: list[ox.Quad] | None, folder: Path) -> str:
+    """The first page with the files written beside the store, and reading the whole store instead."""
+    ms = [first_page_ms(app_on(quads, folder, derived)[0]) for derived in (True, False) for _ in range(3)]
+    loaded, read = statistics.median(ms[:3]), statistics.median(ms[3:])
+    return f"first page {loaded:.0f} ms, reading the store {read:.0f} ms ({read / loaded:.1f}x)"
 
 
 def measure(app: Any, counting: Counting, path: str, accept: str, repeat: int = 7) -> tuple[float, int]:
@@ -93,14 +117,17 @@ def main() -> None:
         base_app, base_count = app_on(None, Path(tmp) / "project")
         baseline = {name: measure(base_app, base_count, *page) for name, page in PAGES.items()}
         project = len(load_project().quads)
-        print(f"{'page':24} {'project ms':>11} {'lookups':>8}", end="")
+        firsts = [f"project: {first_pages(None, Path(tmp) / 'project')}"]
         results = {}
         for size in sizes:
             started = time.perf_counter()
-            app, counting = app_on(generate(size), Path(tmp) / f"s{size}")
-            print(f"  (~{size:,}: store made in {time.perf_counter() - started:.0f} s)", end="")
+            quads = generate(size)
+            app, counting = app_on(quads, Path(tmp) / f"s{size}")
+            made = time.perf_counter() - started
             results[size] = {name: measure(app, counting, *page) for name, page in PAGES.items()}
-        print()
+            firsts.append(f"~{size:,}: store made in {made:.0f} s; {first_pages(quads, Path(tmp) / f's{size}')}")
+        print("\n".join(firsts))
+        print(f"{'page':24} {'project ms':>11} {'lookups':>8}")
         print(f"{'':24} {project:>11,} quads" + "".join(f"   ~{size:>9,} quads          " for size in sizes))
         for name in PAGES:
             ms, calls = baseline[name]

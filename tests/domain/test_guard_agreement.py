@@ -124,3 +124,27 @@ def test_guard_counts_brackets_where_the_engine_does(depth: int, noise: list[str
     query = f"SELECT * WHERE {{ {hidden} BIND({'(' * (depth - 2)}1{')' * (depth - 2)} AS ?x) }}"
     refused = guard_verdict(query) == "refused"
     assert refused == (depth > MAX_NESTING), (depth, query[:200])
+
+
+def test_a_remembered_verdict_is_the_guards_and_only_short_queries_are_remembered() -> None:
+    """The query process remembers the guard's verdict per exact text: the same answer, every time."""
+    from plankg.domain.evaluate import REMEMBERED_CHARS, QueryFailed, QueryRequest, _verdict, check_request
+
+    held = frozenset({"https://w3id.org/plankg/graph/kilde/a"})
+    allowed = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
+    refused = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"
+    _verdict.cache_clear()
+    for _ in range(3):
+        assert check_request(QueryRequest(allowed, held_graphs=held)) == "SELECT"
+        with pytest.raises(QueryFailed) as failed:
+            check_request(QueryRequest(refused, held_graphs=held))
+        assert failed.value.kind == "refused" and str(failed.value) == SERVICE_REFUSED
+    assert _verdict.cache_info().hits == 4 and _verdict.cache_info().currsize == 2
+    # one character apart is another query
+    with pytest.raises(QueryFailed):
+        check_request(QueryRequest(refused.replace("SERVICE", "SERVICE "), held_graphs=held))
+    long = allowed + " " * REMEMBERED_CHARS
+    with pytest.raises(QueryFailed):
+        check_request(QueryRequest(long + refused, held_graphs=held))
+    assert check_request(QueryRequest(long, held_graphs=held)) == "SELECT"
+    assert _verdict.cache_info().currsize == 3

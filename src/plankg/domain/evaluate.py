@@ -97,14 +97,30 @@ def check_request(request: QueryRequest) -> str | None:
     """
     if request.held_graphs is None:
         return None
-    try:
-        form = inspect_query(request.text, request.held_graphs).form
-    except Refused as error:
-        raise QueryFailed("refused", str(error)) from error
+    text, held = request.text, request.held_graphs
+    form, refusal = _verdict(text, held) if len(text) <= REMEMBERED_CHARS else _verdict.__wrapped__(text, held)
+    if refusal is not None:
+        raise QueryFailed("refused", refusal)
     family = "results" if form in ("SELECT", "ASK") else "graph"
     if (request.results if family == "results" else request.graph) is None:
         raise QueryFailed("not_acceptable", family)
     return form
+
+
+#: The guard's verdict on a query up to this long is remembered in the query process (256 of them,
+#: at most 4 MiB): a client that repeats a query (a page's, a dashboard's) pays the guard's pass,
+#: which costs more than evaluating a cheap query, once. The verdict depends on nothing but the
+#: exact text and the held graphs, which are the key.
+REMEMBERED_CHARS = 16_384
+
+
+@functools.lru_cache(maxsize=256)
+def _verdict(text: str, held_graphs: frozenset[str]) -> tuple[str, str | None]:
+    """The query's form and, when the guard refuses it, why (the message)."""
+    try:
+        return inspect_query(text, held_graphs).form, None
+    except Refused as error:
+        return "", str(error)
 
 
 def write_answer(results: Any, request: QueryRequest, limit: int) -> QueryAnswer:
