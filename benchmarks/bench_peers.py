@@ -1,19 +1,30 @@
-"""plankg beside Oxigraph's own server, on the same store, in one interleaved run.
+"""plankg beside its peers on the same data, in one interleaved run.
 
 Per size (``project``: the project's data; or a number: the synthetic data of that size), the build's
-store is served twice on 127.0.0.1: by plankg (``serve_store.py``: the real app under its
-production gunicorn settings, every query in a killable query process) and by ``oxigraph
-serve-read-only`` (pip package ``oxigraph``, the same engine as plankg's pyoxigraph) over the very
-same on-disk store. Every named query with its declared defaults, and a single-resource lookup,
-are asked of both in turn, round after round, over keep-alive HTTP connections (POST), asking for
-SPARQL JSON; the answers are compared (the same bindings, in any order). Prints per-query medians, the
-ratio plankg / Oxigraph and the geometric mean of the ratios over the named queries.
+data are served on 127.0.0.1 by plankg (``serve_store.py``: the real app under its production gunicorn
+settings, every query in a killable query process) and by its peers:
+
+- ``oxigraph serve-read-only`` (pip package ``oxigraph``, the same engine as plankg's pyoxigraph) over
+  the very same on-disk store;
+- rdflib-endpoint (``serve_rdflib.py``: rdflib's engine behind FastAPI and uvicorn) over the dump, where
+  the package is installed (``pip install -c constraints.txt -e '.[bench]'``);
+- OpenLink Virtuoso (a private instance, as the tests start it) with the dump bulk-loaded, where Debian's
+  virtuoso-opensource is installed.
+
+Every named query with its declared defaults, and a single-resource lookup, are asked of each in turn,
+round after round, over keep-alive HTTP connections (POST), asking for SPARQL JSON. The first round
+warms up and compares the answers with plankg's (the same values per row, in any order). A peer that
+takes longer than ``CAP`` seconds on a query is restarted and not asked that query again (its time is
+then a lower bound); an error is shown as such. Prints per-query medians, each peer's time as a ratio
+plankg / peer (below 1: plankg is faster), the geometric mean of the ratios over the named queries and
+on how many plankg is faster.
 Run: ``python benchmarks/bench_peers.py [project] [SIZES...]`` (default ``project``).
 """
 
 from __future__ import annotations
 
 import http.client
+import importlib.util
 import json
 import math
 import random
@@ -23,106 +34,214 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
 
-from bench_endpoint import start
-from synthetic import generate, on_disk
+from bench_endpoint import start  # noqa: E402
+from synthetic import generate, on_disk  # noqa: E402
 
-from plankg.domain.assemble import load_project
-from plankg.tables.queries import list_queries, runnable_text
+from plankg.domain.assemble import load_project  # noqa: E402
+from plankg.tables.queries import list_queries, runnable_text  # noqa: E402
 
 JSON = "application/sparql-results+json"
 LOOKUP = "SELECT ?p ?o { <https://w3id.org/plankg/id/kommune/0621> ?p ?o }"
+CAP = 60.0
 
 
-def start_oxigraph(store: Path, port: int) -> subprocess.Popen[bytes]:
-    """``oxigraph serve-read-only`` over ``store``, once it answers."""
+@dataclass
+class Peer:
+    """A running SPARQL server and how to ask it."""
+
+    name: str
+    port: int
+    path: str
+    stop: Callable[[], None]
+    restart: Callable[[], None] | None = None
+    form: bool = False  # POST as a form (query=…) rather than the query itself
+    times: dict[str, list[float]] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)  # query → "> 60 s", "error …", "answers differ"
+    connection: http.client.HTTPConnection | None = None
+
+    def ask(self, query: str) -> bytes:
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=CAP)
+        body, kind = query.encode(), "application/sparql-query"
+        if self.form:
+            body, kind = urllib.parse.urlencode({"query": query}).encode(), "application/x-www-form-urlencoded"
+        try:
+            self.connection.request("POST", self.path, body=body, headers={"Accept": JSON, "Content-Type": kind})
+            response = self.connection.getresponse()
+            answer = response.read()
+        except OSError:
+            self.connection.close()
+            self.connection = None
+            raise
+        if response.status != 200:
+            raise RuntimeError(f"{response.status} {answer[:120]!r}")
+        return answer
+
+
+def wait_for(port: int, path: str, process: subprocess.Popen[bytes], seconds: float, form: bool = False) -> None:
+    probe = Peer("probe", port, path, lambda: None, form=form)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            probe.ask("ASK {}")
+            return
+        except (OSError, RuntimeError):
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"the server on port {port} did not start")
+
+
+def plankg_peer(store: Path, port: int) -> Peer:
+    process = start(store, port)
+    return Peer("plankg", port, "/sparql", lambda: _end(process))
+
+
+def oxigraph_peer(store: Path, port: int) -> Peer | None:
     command = shutil.which("oxigraph")
     if command is None:
-        raise SystemExit("the oxigraph server is not installed: python -m pip install -c constraints.txt oxigraph")
-    process = subprocess.Popen(
-        [command, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            ask(http.client.HTTPConnection("127.0.0.1", port, timeout=5), "/query", "ASK {}")
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("oxigraph did not start")
+        print("oxigraph is not installed: python -m pip install -c constraints.txt -e '.[bench]'")
+        return None
+    args = [command, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(port, "/query", process, 60)
+    return Peer("oxigraph", port, "/query", lambda: _end(process))
 
 
-def ask(connection: http.client.HTTPConnection, path: str, query: str) -> bytes:
-    # POST (the protocol's "query via POST directly"): some named queries are longer than a request line may be
-    connection.request(
-        "POST", path, body=query.encode(), headers={"Accept": JSON, "Content-Type": "application/sparql-query"}
-    )
-    response = connection.getresponse()
-    body = response.read()
-    if response.status != 200:
-        raise RuntimeError(f"{path}: {response.status} {body[:200]!r}")
-    return body
+def rdflib_peer(dump: Path, port: int) -> Peer | None:
+    if importlib.util.find_spec("rdflib_endpoint") is None or importlib.util.find_spec("uvicorn") is None:
+        print("rdflib-endpoint is not installed: python -m pip install -c constraints.txt -e '.[bench]'")
+        return None
+    running: list[subprocess.Popen[bytes]] = []
+
+    def launch() -> None:
+        for old in running:
+            _end(old)
+        running[:] = [subprocess.Popen([sys.executable, str(HERE / "serve_rdflib.py"), str(dump), str(port)])]
+        wait_for(port, "/", running[0], 1800, form=True)
+
+    launch()
+    return Peer("rdflib-endpoint", port, "/", lambda: _end(running[0]), restart=launch, form=True)
 
 
-def bindings(body: bytes) -> list[str]:
+def virtuoso_peer(dump: Path, folder: Path) -> Peer | None:
+    if shutil.which("virtuoso-t") is None or shutil.which("isql-vt") is None:
+        print("Virtuoso is not installed (Debian package virtuoso-opensource)")
+        return None
+    from tests.virtuoso import Virtuoso
+
+    virtuoso = Virtuoso(folder / "virtuoso")
+    shutil.copy(dump, virtuoso.folder / "data.nq")
+    virtuoso._sql(f"ld_dir('{virtuoso.folder}', 'data.nq', 'urn:plankg:default'); rdf_loader_run(); checkpoint;")
+    return Peer("virtuoso", virtuoso.http_port, "/sparql", virtuoso.stop, form=True)
+
+
+def _end(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
+
+
+def values(body: bytes) -> list[str]:
+    """The answer's rows as each variable's value (engines differ in how they write datatypes)."""
     answer = json.loads(body)
     if "boolean" in answer:
         return [str(answer["boolean"])]
-    return sorted(json.dumps(row, sort_keys=True) for row in answer["results"]["bindings"])
+    rows = answer["results"]["bindings"]
+    return sorted(json.dumps({k: v["value"] for k, v in row.items()}, sort_keys=True) for row in rows)
 
 
-def prepare(size: str, folder: Path) -> Path:
-    """The store of the project's data or of the synthetic data of ``size``, as the build prepares it."""
+def prepare(size: str, folder: Path) -> tuple[Path, Path]:
+    """The on-disk store and the N-Quads dump of the project's data or of the synthetic data of ``size``."""
     quads = list(load_project().quads) if size == "project" else generate(int(size))
     print(f"\n=== {size}: {len(quads):,} quads ===", flush=True)
-    return on_disk(quads, folder, f"data-{size}")
+    return on_disk(quads, folder, f"data-{size}"), folder / f"data-{size}.nq"
+
+
+def ask_each(peers: list[Peer], name: str, text: str, counted: bool) -> None:
+    """One round of one query: every peer in turn; the first round compares answers with plankg's."""
+    answers: dict[str, list[str]] = {}
+    for peer in peers:
+        if name in peer.notes and not peer.notes[name].startswith("answers"):
+            continue
+        started = time.perf_counter()
+        try:
+            body = peer.ask(text)
+        except TimeoutError:
+            peer.notes[name] = f"> {CAP:.0f} s"
+            if peer.restart is not None:
+                peer.restart()
+            continue
+        except (OSError, RuntimeError) as error:
+            peer.notes[name] = f"error: {str(error)[:60]}"
+            continue
+        if counted:
+            peer.times.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+        else:
+            answers[peer.name] = values(body)
+    for peer in peers[1:]:
+        if not counted and peer.name in answers and answers[peer.name] != answers.get("plankg"):
+            peer.notes[name] = "answers differ"
 
 
 def bench(size: str, folder: Path, rounds: int) -> None:
-    store = prepare(size, folder)
+    store, dump = prepare(size, folder)
     queries = {q.name: runnable_text(q) for q in list_queries()}
     queries["lookup (one resource)"] = LOOKUP
     port = 5900 + random.randint(0, 90)
-    servers = [start(store, port), start_oxigraph(store, port + 100)]
+    started = [
+        plankg_peer(store, port),
+        oxigraph_peer(store, port + 100),
+        rdflib_peer(dump, port + 200),
+        virtuoso_peer(dump, folder),
+    ]
+    peers = [p for p in started if p is not None]
     try:
-        ours = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        theirs = http.client.HTTPConnection("127.0.0.1", port + 100, timeout=120)
-        times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in queries}
-        differ = set()
-        for round_ in range(rounds + 1):  # the first round warms both up and is not counted
+        for round_ in range(rounds + 1):  # the first round warms every server up and is not counted
             for name, text in queries.items():
-                answers = []
-                for connection, path, kept in ((ours, "/sparql", times[name][0]), (theirs, "/query", times[name][1])):
-                    started = time.perf_counter()
-                    answers.append(ask(connection, path, text))
-                    if round_:
-                        kept.append((time.perf_counter() - started) * 1000)
-                if round_ == 0 and bindings(answers[0]) != bindings(answers[1]):
-                    differ.add(name)
-        report(times, differ)
+                ask_each(peers, name, text, counted=round_ > 0)
+        report(peers, list(queries))
     finally:
-        for server in servers:
-            server.terminate()
-            server.wait(30)
+        for peer in peers:
+            peer.stop()
 
 
-def report(times: dict[str, tuple[list[float], list[float]]], differ: set[str]) -> None:
-    print(f"{'query':42} {'plankg ms':>10} {'oxigraph ms':>12} {'ratio':>7}")
-    ratios = []
-    for name, (ours, theirs) in times.items():
-        mine, other = statistics.median(ours), statistics.median(theirs)
-        if not name.startswith("lookup"):
-            ratios.append(mine / other)
-        mark = "  (answers differ)" if name in differ else ""
-        print(f"{name:42} {mine:10.2f} {other:12.2f} {mine / other:6.2f}x{mark}", flush=True)
-    geometric = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
-    print(f"geometric mean over the {len(ratios)} named queries, plankg / oxigraph: {geometric:.2f}x")
+def report(peers: list[Peer], names: list[str]) -> None:
+    ours, others = peers[0], peers[1:]
+    print(f"{'query':40} {'plankg ms':>10}" + "".join(f" {p.name + ' ms':>17} {'ratio':>6}" for p in others))
+    ratios: dict[str, list[float]] = {p.name: [] for p in others}
+    for name in names:
+        mine = statistics.median(ours.times[name]) if name in ours.times else math.nan
+        line = f"{name:40} {mine:10.2f}"
+        for peer in others:
+            if name in peer.times and name not in peer.notes:
+                theirs = statistics.median(peer.times[name])
+                line += f" {theirs:17.2f} {mine / theirs:5.2f}x"
+                if not name.startswith("lookup"):
+                    ratios[peer.name].append(mine / theirs)
+            else:
+                line += f" {peer.notes.get(name, 'not asked')[:24]:>24}"
+        print(line, flush=True)
+    for peer in others:
+        found = ratios[peer.name]
+        if found:
+            geometric = math.exp(sum(math.log(r) for r in found) / len(found))
+            faster = sum(r < 1 for r in found)
+            print(
+                f"plankg / {peer.name}: geometric mean {geometric:.2f}x over {len(found)} named queries"
+                f" answered alike in time; plankg faster on {faster}"
+            )
 
 
 def main() -> None:

@@ -8,6 +8,8 @@ should be JSON rather than plain text.
 
 from __future__ import annotations
 
+import functools
+
 from werkzeug.datastructures import LanguageAccept, MIMEAccept
 from werkzeug.http import parse_accept_header
 
@@ -36,8 +38,13 @@ def by_name(family: str, name: str) -> Format | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
 def choose_format(extension: str | None, format_param: str | None, accept: str | None, family: str) -> Format:
-    """Pick the answer's format: extension > ``format`` parameter > Accept; the family's first by default."""
+    """Pick the answer's format: extension > ``format`` parameter > Accept; the family's first by default.
+
+    A pure function of its strings, remembered for the 1,024 latest (clients send the same few Accept
+    headers; a request asks up to three times). A refusal is not remembered: it is raised anew.
+    """
     offered = FAMILIES[family]
     for explicit, what in ((extension, "extension"), (format_param, "format")):
         if explicit:
