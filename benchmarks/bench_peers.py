@@ -154,12 +154,16 @@ def _end(process: subprocess.Popen[bytes]) -> None:
 
 
 def values(body: bytes) -> list[str]:
-    """The answer's rows as each variable's value (engines differ in how they write datatypes)."""
+    """The answer's rows as each variable's value (engines differ in how they write datatypes); a list
+    that GROUP_CONCAT made (", ") as a set, since the order of its parts is not defined."""
     answer = json.loads(body)
     if "boolean" in answer:
         return [str(answer["boolean"])]
     rows = answer["results"]["bindings"]
-    return sorted(json.dumps({k: v["value"] for k, v in row.items()}, sort_keys=True) for row in rows)
+    return sorted(
+        json.dumps({k: ", ".join(sorted(v["value"].split(", "))) for k, v in row.items()}, sort_keys=True)
+        for row in rows
+    )
 
 
 def prepare(size: str, folder: Path) -> tuple[Path, Path]:

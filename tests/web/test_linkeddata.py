@@ -6,6 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 KOLDING = "https://w3id.org/plankg/id/kommune/0621"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 TREKANT = "https://w3id.org/plankg/id/samarbejde/trekantomraadet"
 RDF_EXTENSIONS = {
     "ttl": "text/turtle",
@@ -313,3 +314,35 @@ def test_the_union_is_counted_when_the_store_is_made_not_when_a_worker_starts(ap
     description = parse(client.get("/sparql", headers={"Accept": "text/turtle"}))
     counts = [o.value for s, p, o in description if p == ox.NamedNode("http://rdfs.org/ns/void#triples")]
     assert counts == [str(len(union))]
+
+
+def test_a_collection_pages_through_its_members(client, store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Five to a page (the project's few cooperations span pages): every member once, next and prev links."""
+    from plankg.domain import containers, resources
+    from plankg.web import pages
+
+    for module in (resources, containers, pages):
+        monkeypatch.setattr(module, "PAGE_SIZE", 5)
+    member = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#member")
+    kind = ox.NamedNode("http://www.w3.org/ns/org#OrganizationalCollaboration")
+    everyone = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), kind, None)}
+    assert len(everyone) > 10
+    seen: list[ox.NamedNode] = []
+    page = 0
+    while True:
+        response = client.get(f"/doc/samarbejde.nt?page={page}")
+        members = [o for _, p, o in parse(response) if p == member]
+        assert 1 <= len(members) <= 5
+        seen += members
+        links = response.headers.get("Link", "")
+        assert ('rel="prev"' in links) == (page > 0)
+        if 'rel="next"' not in links:
+            break
+        assert f"?page={page + 1}>" in links
+        page += 1
+    assert len(seen) == len(set(seen)) and set(seen) == everyone and page == (len(everyone) - 1) // 5
+    html = client.get("/doc/samarbejde?page=1&lang=en").data.decode()
+    assert f"Members 6–10 of {len(everyone)}." in html
+    assert 'rel="prev" href="?page=0&amp;lang=en"' in html and 'rel="next" href="?page=2&amp;lang=en"' in html
+    # the groups by kind list this page's cooperations, with today's members
+    assert html.count('<li><span class="swatch farve-') == 5

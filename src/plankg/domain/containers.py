@@ -11,7 +11,7 @@ import io
 
 import pyoxigraph as ox
 
-from plankg.domain.resources import asserted
+from plankg.domain.resources import PAGE_SIZE, Document, asserted
 from plankg.domain.store import ReadStore
 from plankg.tables.queries import internal
 from plankg.tables.vocab import PREFIXES
@@ -37,27 +37,29 @@ def collection_name(iri: str, base: str) -> str | None:
     return slug if slug in COLLECTIONS else None
 
 
-def collection_quads(store: ReadStore, iri: str, slug: str) -> list[ox.Quad]:
-    """The collection's own triples (default graph) and its members' labels (their graphs)."""
-    klass, label_da, label_en = COLLECTIONS[slug]
+def collection_members(store: ReadStore, slug: str) -> list[ox.NamedNode]:
+    """Every member of the collection (every resource of its class), in IRI order."""
+    klass = ox.NamedNode(COLLECTIONS[slug][0])
+    found = {q.subject for q in store.quads_for_pattern(None, TYPE, klass, None) if isinstance(q.subject, ox.NamedNode)}
+    return sorted(found, key=lambda n: n.value)
+
+
+def collection_document(store: ReadStore, iri: str, slug: str, page: int = 0) -> Document:
+    """One page of the collection: its own triples (default graph), ``PAGE_SIZE`` members (in IRI order)
+    and their labels (their graphs); how many members there are in all."""
+    _, label_da, label_en = COLLECTIONS[slug]
     node = ox.NamedNode(iri)
-    members = sorted(
-        {
-            q.subject
-            for q in store.quads_for_pattern(None, TYPE, ox.NamedNode(klass), None)
-            if isinstance(q.subject, ox.NamedNode)
-        },
-        key=lambda n: n.value,
-    )
+    members = collection_members(store, slug)
     quads = [
         ox.Quad(node, TYPE, CONTAINER),
         ox.Quad(node, LABEL, ox.Literal(label_da, language="da")),
         ox.Quad(node, LABEL, ox.Literal(label_en, language="en")),
     ]
-    quads += [ox.Quad(node, RDFS_MEMBER, member) for member in members]
-    for member in members:
+    shown = members[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    quads += [ox.Quad(node, RDFS_MEMBER, member) for member in shown]
+    for member in shown:
         quads += asserted(list(store.quads_for_pattern(member, LABEL, None, None)))
-    return quads
+    return Document(iri, quads, 0, page, members_total=len(members))
 
 
 def collection_csv(store: ReadStore, slug: str, member: str | None = None) -> bytes:

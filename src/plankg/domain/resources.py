@@ -21,16 +21,17 @@ DEPTH = 4
 
 @dataclass(frozen=True)
 class Document:
-    """The quads of one resource document, and how many incoming links there are in all."""
+    """The quads of one resource document, and how many incoming links (or a collection's members) there are in all."""
 
     iri: str
     quads: list[ox.Quad]
     incoming_total: int
     page: int
+    members_total: int = 0  # a collection's members in all; a page of the document holds PAGE_SIZE of them
 
     @property
     def has_next(self) -> bool:
-        return self.incoming_total > (self.page + 1) * PAGE_SIZE
+        return max(self.incoming_total, self.members_total) > (self.page + 1) * PAGE_SIZE
 
 
 def asserted(quads: list[ox.Quad]) -> list[ox.Quad]:

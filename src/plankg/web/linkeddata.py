@@ -14,7 +14,7 @@ from flask import Blueprint, Response, request, url_for
 from werkzeug.http import http_date
 
 from plankg.domain import geo
-from plankg.domain.containers import collection_csv, collection_name, collection_quads
+from plankg.domain.containers import collection_csv, collection_document, collection_name
 from plankg.domain.resources import Document, describe
 from plankg.tables.formats import FAMILIES, GEOJSON, HTML, TITLES, Format
 from plankg.tables.negotiate import NotAcceptable, choose_format
@@ -86,21 +86,27 @@ def _collection(iri: str, slug: str, extension: str | None, base: str) -> Respon
     family = "collection" if slug == "samarbejde" else "place-collection"
     chosen = choose_format(extension, request.args.get("format"), request.headers.get("Accept"), family)
     store = state().store
-    tag = _etag(iri, 0, chosen)
+    paged = chosen is not GEOJSON and chosen.extension != "csv"  # the map and the table are whole
+    page = max(0, request.args.get("page", 0, type=int) or 0) if paged else 0
+    found = collection_document(store, iri, slug, page) if paged else None
+    tag = _etag(iri, page, chosen)
     links = [
         f'<{base}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in FAMILIES[family] if f is not chosen
     ]
+    if found is not None and found.has_next:
+        links.append(f'<{base}?page={page + 1}>; rel="next"')
+    if page > 0:
+        links.append(f'<{base}?page={page - 1}>; rel="prev"')
     headers = _variant_headers(chosen, base, tag, links)
     unchanged = not_modified(tag, headers)
     if unchanged:
         return unchanged
-    if chosen is GEOJSON:
-        body = _geojson(iri)
-    elif chosen.extension == "csv":
-        body = collection_csv(store, slug)
-    else:
-        found = Document(iri, collection_quads(store, iri, slug), 0, 0)
+    if found is not None:
         body = _render(found, chosen, base, FAMILIES[family])
+    elif chosen is GEOJSON:
+        body = _geojson(iri)
+    else:
+        body = collection_csv(store, slug)
     return Response(body, content_type=chosen.content_type, headers=headers)
 
 

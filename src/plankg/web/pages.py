@@ -8,10 +8,11 @@ from datetime import date
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template
 
+from plankg.domain.containers import RDFS_MEMBER
 from plankg.domain.evidence import Evidence, state_on
 from plankg.domain.geo import Atlas
 from plankg.domain.membership_lookup import memberships_of
-from plankg.domain.resources import Document
+from plankg.domain.resources import PAGE_SIZE, Document
 from plankg.tables.formats import GEOJSON, TABLE, TITLES
 from plankg.tables.vocab import PREFIXES
 from plankg.web.facts import Labeller, Sources, compact, grouped_facts
@@ -76,13 +77,20 @@ def region_summary(iri: str, atlas: Atlas, lang: str, today: date) -> dict[str, 
     }
 
 
-def cooperations_by_kind(atlas: Atlas, lang: str, today: date) -> list[tuple[str, list[dict[str, object]]]]:
-    """The cooperations (and planning areas) of ``/id/samarbejde`` grouped by kind, with members today."""
+def cooperations_by_kind(
+    atlas: Atlas, lang: str, today: date, shown: set[str]
+) -> list[tuple[str, list[dict[str, object]]]]:
+    """The cooperations (and planning areas) on a page of ``/id/samarbejde`` (``shown``) grouped by kind,
+    with members today."""
+    states_of: dict[str, list[str]] = defaultdict(list)
+    for place in atlas.places.values():
+        for uri, evidence in place.memberships.items():
+            if uri in shown:
+                states_of[uri].append(state_on(evidence, today.isoformat())[0])
     grouped: dict[str, list[dict[str, object]]] = defaultdict(list)
-    for uri, names in sorted(atlas.cooperations.items(), key=lambda item: item[1].get(lang) or item[1].get("da", "")):
-        states = [
-            state_on(p.memberships[uri], today.isoformat())[0] for p in atlas.places.values() if uri in p.memberships
-        ]
+    cooperations = [(uri, names) for uri, names in atlas.cooperations.items() if uri in shown]
+    for uri, names in sorted(cooperations, key=lambda item: item[1].get(lang) or item[1].get("da", "")):
+        states = states_of[uri]
         entry: dict[str, object] = {
             "name": names.get(lang) or names.get("da", uri),
             "href": local_href(uri) or "",
@@ -132,6 +140,15 @@ def _describe_membership(row: dict[str, str], names: Labeller) -> dict[str, obje
     )
 
 
+def _members(found: Document) -> set[str]:
+    """The members a page of a collection shows."""
+    return {
+        q.object.value
+        for q in found.quads
+        if q.predicate == RDFS_MEMBER and isinstance(q.object, ox.NamedNode) and q.subject == ox.NamedNode(found.iri)
+    }
+
+
 def render_document(found: Document, base: str, formats: list[tuple[str, str, str]]) -> str:
     """The HTML page of a resource document: what it is first, then its facts grouped, then the formats."""
     lang = ui_language()
@@ -153,7 +170,7 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str, st
         summary=summary,
         regions=region_summary(found.iri, atlas, lang, today),
         region_groups=regions_by_state(atlas, lang, today) if found.iri == f"{base_uri}id/region" else None,
-        cooperation_groups=cooperations_by_kind(atlas, lang, today)
+        cooperation_groups=cooperations_by_kind(atlas, lang, today, _members(found))
         if found.iri == f"{base_uri}id/samarbejde"
         else None,
         today=human_date(today.isoformat(), lang),
@@ -168,6 +185,7 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str, st
         text=TEXT[lang],
         lang=lang,
         document=found,
+        page_size=PAGE_SIZE,
         base=base,
         formats=formats,
     )
