@@ -36,6 +36,7 @@ PAGES = {
     "municipality Turtle": ("/doc/kommune/0621", "text/turtle"),
     "municipality GeoJSON": ("/doc/kommune/0621", "application/geo+json"),
     "cooperation GeoJSON": ("/doc/samarbejde/trekantomraadet", "application/geo+json"),
+    "cooperations (first page)": ("/doc/samarbejde", "text/html"),
 }
 
 
