@@ -28,6 +28,7 @@ P = "PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/200
 BIG = {
     "every membership (JSON)": (P + "SELECT ?ms ?c ?m { ?ms org:organization ?c ; org:member ?m }", 0),
     "every label (JSON)": (P + "SELECT ?s ?l { ?s skos:prefLabel ?l }", 0),
+    "every label (XML)": (P + "SELECT ?s ?l { ?s skos:prefLabel ?l }", 1),
     "every label (CSV)": (P + "SELECT ?s ?l { ?s skos:prefLabel ?l }", 2),
     "every label (TSV)": (P + "SELECT ?s ?l { ?s skos:prefLabel ?l }", 3),
 }

@@ -163,3 +163,38 @@ def test_load_shapes_has_sparql_constraints_that_all_run_on_the_embedded_engine(
     rest, taken = shacl_sparql.split(shapes)
     assert len(taken) == len(list(shapes.objects(None, SH.sparql))) >= 7
     assert list(rest.objects(None, SH.sparql)) == []
+
+
+TAKEN = {
+    "top-level FILTER NOT EXISTS": "SELECT $this { $this ex:p ?v FILTER NOT EXISTS { $this ex:q ?v FILTER(?v > 1) } }",
+    "OPTIONAL without a filter": "SELECT $this ?v { $this ex:p ?v OPTIONAL { ?m ex:of $this } FILTER(!BOUND(?m)) }",
+    "UNION of triple patterns": "SELECT $this ?v WHERE { { $this ex:p ?v } UNION { ?v ex:q $this } }",
+    "SELECT *": "SELECT * WHERE { $this ex:p ?value }",
+    "a filter over a function": "SELECT $this WHERE { $this ex:p ?v FILTER regex(STR(?v), '{') }",
+}
+LEFT = {
+    "a FILTER on $this in an OPTIONAL": "SELECT $this WHERE { OPTIONAL { ?x ex:p ?y FILTER(?y = $this) } }",
+    "a BIND of $this in a UNION": "SELECT $this WHERE { { BIND($this AS ?x) } UNION { ?x ex:p ?y } }",
+    "an EXISTS on $this in a nested group": "SELECT $this WHERE { { ?x ex:p ?y FILTER EXISTS { $this ex:q ?y } } }",
+    "LIMIT": "SELECT $this WHERE { $this ex:p ?v } LIMIT 1",
+    "an aggregate": "SELECT $this (COUNT(?v) AS ?n) WHERE { $this ex:p ?v } GROUP BY $this HAVING (?n > 1)",
+    "a subquery": "SELECT $this WHERE { { SELECT ?v WHERE { ?v ex:p 1 } } $this ex:q ?v }",
+    "no $this in the projection": "SELECT ?value WHERE { $this ex:p ?value }",
+    "a codepoint escape": "SELECT $this WHERE { $this ex:p '\\\\u0041' }",
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "select", "taken"), [(n, s, True) for n, s in TAKEN.items()] + [(n, s, False) for n, s in LEFT.items()]
+)
+def test_a_query_runs_once_for_all_focus_nodes_only_where_that_answers_as_pre_binding(
+    name: str, select: str, taken: bool
+) -> None:
+    shapes = Graph().parse(
+        data=f"""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:A ; sh:sparql [ sh:prefixes ex:P ; sh:select \"\"\"{select}\"\"\" ] .
+        ex:P sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/" ] .""",
+        format="turtle",
+    )
+    _, constraints = shacl_sparql.split(shapes)
+    assert bool(constraints) == taken, name

@@ -233,6 +233,11 @@ class _Lexer:
             )
 
 
+def located_tokens(text: str) -> list[tuple[str, str, int]]:
+    """The tokens of ``text`` as (kind, text, offset), without space and comments; no escapes are undone."""
+    return list(_Lexer(text))
+
+
 def tokens(text: str) -> list[tuple[str, str]]:
     """The query's tokens as (kind, text), without space and comments (after codepoint escapes)."""
     return [(kind, value) for kind, value, _ in _Lexer(unescape(text))]

@@ -10,9 +10,9 @@ with ``{?var}`` filled in.
 
 A constraint stays with pyshacl (its exact reference) when one query cannot express it: in a
 property shape, in a shape that other shapes use (``sh:node`` and the like validate it on value
-nodes), with a target other than a class, subjects, objects or node, or using ``$PATH``,
-``$currentShape``, ``$shapesGraph`` or ``?failure``. Write ``$this`` in the top-level group of a
-constraint's query (as plankg's shapes do): a nested group is evaluated before the join.
+nodes), with a target other than a class, subjects, objects or node, using ``$PATH``,
+``$currentShape``, ``$shapesGraph`` or ``?failure``, or a query whose answer for all focus nodes at
+once is not the union of its answers for each (read by the guard's lexer: see :func:`_top_group`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from plankg.domain.guard import located_tokens, unescape
 from plankg.domain.namespaces import SH
 from plankg.domain.rdf import to_rdflib
 
@@ -36,10 +37,26 @@ _TARGETS = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNo
 _USES = (SH.node, SH.property, SH.qualifiedValueShape, SH["not"], _RDF_FIRST)
 _UNSUPPORTED = re.compile(r"[$?](PATH|currentShape|shapesGraph|failure)\b")
 _VARIABLE = re.compile(r"\{[?$](\w+)\}")
-#: A long string, a string or a comment (each skipped whole), or a brace.
-_BRACE_OR_SKIPPED = re.compile(
-    r"\"\"\"(?:.|\n)*?\"\"\"|'''(?:.|\n)*?'''|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|#[^\n]*|\{"
-)
+#: What makes a query's answer for every focus node at once differ from its answers for each one.
+_PER_FOCUS = {
+    "GROUP",
+    "HAVING",
+    "LIMIT",
+    "OFFSET",
+    "MINUS",
+    "VALUES",
+    "SERVICE",
+    "COUNT",
+    "SUM",
+    "MIN",
+    "MAX",
+    "AVG",
+    "SAMPLE",
+    "GROUP_CONCAT",
+}
+#: What sees only its own group's bindings: with ``$this`` in a nested group, the focus node is not bound there.
+_GROUP_BOUND = {"FILTER", "BIND", "EXISTS"}
+_THIS = {"?this", "$this"}
 
 
 @dataclass(frozen=True)
@@ -172,8 +189,43 @@ def _prefixes(shapes: Graph, node: Node) -> Iterator[tuple[str, str]]:
 
 
 def _top_group(query: str) -> int | None:
-    """The offset of the ``{`` that opens the query's WHERE clause (outside strings and comments)."""
-    for match in _BRACE_OR_SKIPPED.finditer(query):
-        if match.group(0) == "{":
-            return match.start()
-    return None
+    """The offset of the ``{`` that opens the WHERE clause, if the query gives each focus node the same
+    answer when every focus node is joined into that group as when ``$this`` is pre-bound; else None.
+
+    Read with the guard's lexer: the projection names ``$this`` (or ``*``); no aggregate, grouping,
+    slice, subquery, MINUS, VALUES or SERVICE; ``$this`` in a nested group (OPTIONAL, UNION, GRAPH) only
+    in triple patterns, since a FILTER, BIND or EXISTS there is evaluated before the join. A FILTER of
+    the top-level group (with its EXISTS) sees the joined ``$this``.
+    """
+    if unescape(query) != query:
+        return None
+    found = located_tokens(query)
+    words = [value.upper() for kind, value, _ in found if kind == "word"]
+    opening = next((i for i, (kind, value, _) in enumerate(found) if (kind, value) == ("other", "{")), None)
+    if opening is None or words.count("SELECT") != 1 or _PER_FOCUS & set(words):
+        return None
+    projection = {value for _, value, _ in found[:opening]}
+    if not (projection & _THIS or "*" in projection):
+        return None
+    return found[opening][2] if _nested_groups_keep_this(found[opening + 1 :]) else None
+
+
+def _nested_groups_keep_this(body: list[tuple[str, str, int]]) -> bool:
+    """Whether no nested group of the top-level group uses ``$this`` in a FILTER, BIND or EXISTS."""
+    depth, in_filter, group = 0, False, set[str]()
+    for kind, value, _ in body:
+        if depth == 0 and kind == "word" and value.upper() == "FILTER":
+            in_filter = True  # a top-level FILTER's expression and its EXISTS groups see the focus node
+        if value in ("{", "("):
+            if depth == 0 and not in_filter:
+                group = set()
+            depth += 1
+        elif value in ("}", ")"):
+            depth -= 1
+            if depth == 0 and in_filter:
+                in_filter = False
+            elif depth == 0 and group & _THIS and {v.upper() for v in group} & _GROUP_BOUND:
+                return False
+        elif depth > 0:
+            group.add(value)
+    return True
