@@ -11,10 +11,10 @@ import pytest
 
 from plankg.domain.build import build
 from plankg.domain.config import load_config
-from plankg.domain.derived import ATLAS, SEARCH, read_derived
 from plankg.domain.geo import Atlas, load_atlas
 from plankg.domain.search import SearchIndex, build_index
 from plankg.domain.serving import UNION_TRIPLES, create_store, prepare
+from plankg.domain.store import ATLAS, SEARCH, read_derived
 from plankg.tables.vocab import CANONICAL_BASE
 
 

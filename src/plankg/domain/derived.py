@@ -4,22 +4,19 @@ Both are read once, when a store is made, and written beside it; a worker loads 
 read) instead of querying every territory, membership and name at its first page, which took
 8.7 s at 1M triples in every worker. A store made before they were written gets them at the
 next start; a store in memory or behind a remote engine reads them on first use, as before.
+A worker reads them with :func:`plankg.domain.store.read_derived` (which imports neither).
 """
 
 from __future__ import annotations
 
 import pickle
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
 from plankg.domain.geo import load_atlas
 from plankg.domain.search import build_index
-
-ATLAS = "atlas.pickle"
-SEARCH = "search.pickle"
-T = TypeVar("T")
+from plankg.domain.store import ATLAS, SEARCH
 
 
 def write_derived(store_dir: Path) -> None:
@@ -34,17 +31,3 @@ def write_derived(store_dir: Path) -> None:
 def has_derived(store_dir: Path) -> bool:
     """Whether both files are there."""
     return all((store_dir / name).exists() for name in (ATLAS, SEARCH))
-
-
-def read_derived(store_dir: Path | None, name: str, kind: type[T]) -> T | None:
-    """The object written as ``name`` in ``store_dir`` (None when there is none).
-
-    The files are plankg's own, in the folder of the store it serves: whoever can write them
-    can write the store.
-    """
-    if store_dir is None or not (store_dir / name).exists():
-        return None
-    value: Any = pickle.loads((store_dir / name).read_bytes())
-    if not isinstance(value, kind):
-        raise TypeError(f"{store_dir / name} holds no {kind.__name__}")
-    return value

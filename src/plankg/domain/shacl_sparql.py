@@ -1,12 +1,12 @@
 """SHACL's SPARQL-based constraints (``sh:sparql``), each run once on the embedded engine.
 
-pyshacl evaluates an ``sh:select`` once per focus node and parses the query with rdflib each
-time: at 100k triples that took minutes. Here a constraint's query is evaluated once by
+pyshacl evaluates a constraint's query once per focus node and parses it with rdflib each time:
+at 100k triples that took minutes. Here a constraint's query is evaluated once by
 pyoxigraph over the union of the graphs, with the shape's focus nodes joined into the query's
 top-level group as a subquery, so that the group's filters (``FILTER NOT EXISTS { $this … }``)
 see ``$this`` bound as SHACL's pre-binding (§5.3) has it. The results are SHACL's: focus node
 ``$this``, value ``?value`` (else the focus node), path ``?path``, each solution once, messages
-with ``{?var}`` filled in.
+with their variables' placeholders filled in.
 
 A constraint stays with pyshacl (its exact reference) when one query cannot express it: in a
 property shape, in a shape that other shapes use (``sh:node`` and the like validate it on value

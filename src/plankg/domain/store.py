@@ -3,12 +3,18 @@ prepared store holds."""
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import pyoxigraph as ox
+
+#: The atlas and the search index, written beside a store when it is made (``domain/derived.py``).
+ATLAS = "atlas.pickle"
+SEARCH = "search.pickle"
+T = TypeVar("T")
 
 
 def load_store(quads: Iterable[ox.Quad]) -> ox.Store:
@@ -47,3 +53,17 @@ class ReadStore(Protocol):
 
     def query(self, query: str, /, *, use_default_graph_as_union: bool = False, substitutions: Any = None) -> Any:
         """Evaluate one of plankg's own queries."""
+
+
+def read_derived(store_dir: Path | None, name: str, kind: type[T]) -> T | None:
+    """The object written as ``name`` in ``store_dir`` (None when there is none).
+
+    The files are plankg's own, in the folder of the store it serves: whoever can write them
+    can write the store.
+    """
+    if store_dir is None or not (store_dir / name).exists():
+        return None
+    value: Any = pickle.loads((store_dir / name).read_bytes())
+    if not isinstance(value, kind):
+        raise TypeError(f"{store_dir / name} holds no {kind.__name__}")
+    return value

@@ -9,11 +9,10 @@ import pyoxigraph as ox
 from flask import current_app
 
 from plankg.domain.config import Config
-from plankg.domain.derived import ATLAS, SEARCH, read_derived
 from plankg.domain.evaluate import QueryRunner
 from plankg.domain.geo import Atlas, load_atlas
 from plankg.domain.search import SearchIndex, build_index
-from plankg.domain.store import Prepared, ReadStore
+from plankg.domain.store import ATLAS, SEARCH, Prepared, ReadStore, read_derived
 from plankg.tables.vocab import CANONICAL_BASE
 
 
