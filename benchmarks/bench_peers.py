@@ -69,19 +69,24 @@ class Peer:
     connection: http.client.HTTPConnection | None = None
 
     def ask(self, query: str) -> bytes:
-        if self.connection is None:
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=CAP)
         body, kind = query.encode(), "application/sparql-query"
         if self.form:
             body, kind = urllib.parse.urlencode({"query": query}).encode(), "application/x-www-form-urlencoded"
-        try:
-            self.connection.request("POST", self.path, body=body, headers={"Accept": JSON, "Content-Type": kind})
-            response = self.connection.getresponse()
-            answer = response.read()
-        except OSError:
-            self.connection.close()
-            self.connection = None
-            raise
+        for attempt in (1, 2):  # a server may close a kept-alive connection that sat idle: one new one
+            fresh = self.connection is None
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=CAP)
+            try:
+                self.connection.request("POST", self.path, body=body, headers={"Accept": JSON, "Content-Type": kind})
+                response = self.connection.getresponse()
+                answer = response.read()
+                break
+            except OSError as error:
+                self.connection.close()
+                self.connection = None
+                closed = isinstance(error, (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected))
+                if fresh or attempt == 2 or not closed:
+                    raise
         if response.status != 200:
             raise RuntimeError(f"{response.status} {answer[:120]!r}")
         return answer
@@ -223,13 +228,15 @@ def bench(size: str, folder: Path, rounds: int) -> None:
 
 def report(peers: list[Peer], names: list[str]) -> None:
     ours, others = peers[0], peers[1:]
+    for name, note in ours.notes.items():
+        print(f"plankg on {name}: {note}")
     print(f"{'query':40} {'plankg ms':>10}" + "".join(f" {p.name + ' ms':>17} {'ratio':>6}" for p in others))
     ratios: dict[str, list[float]] = {p.name: [] for p in others}
     for name in names:
         mine = statistics.median(ours.times[name]) if name in ours.times else math.nan
         line = f"{name:40} {mine:10.2f}"
         for peer in others:
-            if name in peer.times and name not in peer.notes:
+            if name in peer.times and name not in peer.notes and name in ours.times:
                 theirs = statistics.median(peer.times[name])
                 line += f" {theirs:17.2f} {mine / theirs:5.2f}x"
                 if not name.startswith("lookup"):
