@@ -344,5 +344,6 @@ def test_a_collection_pages_through_its_members(client, store, monkeypatch) -> N
     html = client.get("/doc/samarbejde?page=1&lang=en").data.decode()
     assert f"Members 6–10 of {len(everyone)}." in html
     assert 'rel="prev" href="?page=0&amp;lang=en"' in html and 'rel="next" href="?page=2&amp;lang=en"' in html
+    assert client.get(f"/doc/samarbejde.nt?page={page + 1}").status_code == 404  # past the last page
     # the groups by kind list this page's cooperations, with today's members
     assert html.count('<li><span class="swatch farve-') == 5
