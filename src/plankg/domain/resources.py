@@ -30,6 +30,11 @@ class Document:
     members_total: int = 0  # a collection's members in all; a page of the document holds PAGE_SIZE of them
 
     @property
+    def past_the_last_member(self) -> bool:
+        """A collection's page after the first that holds none of its members."""
+        return self.page > 0 and self.page * PAGE_SIZE >= self.members_total
+
+    @property
     def has_next(self) -> bool:
         return max(self.incoming_total, self.members_total) > (self.page + 1) * PAGE_SIZE
 

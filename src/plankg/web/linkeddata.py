@@ -15,7 +15,7 @@ from werkzeug.http import http_date
 
 from plankg.domain import geo
 from plankg.domain.containers import collection_csv, collection_document, collection_name
-from plankg.domain.resources import PAGE_SIZE, Document, describe
+from plankg.domain.resources import Document, describe
 from plankg.tables.formats import FAMILIES, GEOJSON, HTML, TITLES, Format
 from plankg.tables.negotiate import NotAcceptable, choose_format
 from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
@@ -89,7 +89,7 @@ def _collection(iri: str, slug: str, extension: str | None, base: str) -> Respon
     paged = chosen is not GEOJSON and chosen.extension != "csv"  # the map and the table are whole
     page = max(0, request.args.get("page", 0, type=int) or 0) if paged else 0
     found = collection_document(store, iri, slug, page) if paged else None
-    if found is not None and page > 0 and page * PAGE_SIZE >= found.members_total:
+    if found is not None and found.past_the_last_member:
         raise NotHeld(f"<{iri}> has {found.members_total} members: page {page} is past the last", iri, chosen is HTML)
     tag = _etag(iri, page, chosen)
     links = [
