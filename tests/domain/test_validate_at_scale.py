@@ -106,6 +106,8 @@ ex:OnAProperty a sh:PropertyShape ; sh:targetClass ex:A ; sh:path ex:r ; sh:spar
 ex:c4 sh:select "SELECT $this ?value WHERE { $this $PATH ?value }" .
 ex:Failing a sh:NodeShape ; sh:targetClass ex:A ; sh:sparql ex:c5 .
 ex:c5 sh:select "SELECT $this ?failure WHERE { $this ex:bad true }" .
+ex:Blank a sh:NodeShape ; sh:targetClass [ a ex:Anonymous ] ; sh:sparql ex:c7 .
+ex:c7 sh:select "SELECT $this WHERE { $this ex:bad true }" .
 ex:Off a sh:NodeShape ; sh:targetClass ex:A ; sh:sparql ex:c6 .
 ex:c6 sh:select "SELECT $this WHERE { $this ex:bad true }" ; sh:deactivated true .
 """
@@ -116,7 +118,7 @@ def test_only_constraints_one_query_can_express_leave_pyshacl() -> None:
     rest, taken = shacl_sparql.split(shapes)
     assert [str(c.node) for c in taken] == ["http://example.org/c1"]
     kept = {str(o) for o in rest.objects(None, SH.sparql)}
-    assert kept == {f"http://example.org/c{i}" for i in (2, 3, 4, 5, 6)}
+    assert kept == {f"http://example.org/c{i}" for i in (2, 3, 4, 5, 6, 7)}
     query = taken[0].query
     for target in (
         "rdf-schema#subClassOf>* <http://example.org/A>",

@@ -32,8 +32,8 @@ from plankg.domain.rdf import to_rdflib
 _RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _RDF_FIRST = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#first")
 _RDFS_CLASS = URIRef("http://www.w3.org/2000/01/rdf-schema#Class")
-_TARGETS = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode}
 #: Predicates through which a shape validates the value nodes of another shape.
+_TARGET_KINDS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 _USES = (SH.node, SH.property, SH.qualifiedValueShape, SH["not"], _RDF_FIRST)
 _UNSUPPORTED = re.compile(r"[$?](PATH|currentShape|shapesGraph|failure)\b")
 _VARIABLE = re.compile(r"\{[?$](\w+)\}")
@@ -160,7 +160,7 @@ def _targets(shapes: Graph, shape: Node) -> list[str] | None:
     """Graph patterns binding ``?this`` to each focus node of ``shape`` (None if one cannot be written)."""
     patterns = []
     for predicate, target in shapes.predicate_objects(shape):
-        if predicate == SH.target:
+        if predicate == SH.target or (predicate in _TARGET_KINDS and not isinstance(target, (URIRef, Literal))):
             return None
         if predicate == SH.targetClass or (predicate == _RDF_TYPE and target == _RDFS_CLASS):
             klass = shape if predicate == _RDF_TYPE else target
@@ -175,8 +175,7 @@ def _targets(shapes: Graph, shape: Node) -> list[str] | None:
 
 
 def _n3(term: Node) -> str:
-    if not isinstance(term, (URIRef, Literal)):
-        raise ValueError(f"a target must be an IRI or a literal: {term!r}")
+    assert isinstance(term, (URIRef, Literal))  # checked in _targets (a blank node is left to pyshacl)
     return term.n3()
 
 
