@@ -3,6 +3,7 @@ the atlas and the search index written beside it equal a fresh reading."""
 
 from __future__ import annotations
 
+import gc
 import pickle
 from pathlib import Path
 
@@ -52,6 +53,7 @@ def test_the_atlas_and_search_index_are_read_when_the_store_is_made_and_equal_a_
     atlas = read_derived(prepared.derived, ATLAS, Atlas)
     index = read_derived(prepared.derived, SEARCH, SearchIndex)
     assert atlas == load_atlas(store) and atlas is not None and len(atlas.places) > 98
+    assert gc.isenabled()  # paused while reading, and on again
     fresh = build_index(store)
     assert index is not None and index.entries == fresh.entries and len(index.entries) > 100
     assert [h.entry.uri for h in index.find("Vejle")] == [h.entry.uri for h in fresh.find("Vejle")]
