@@ -5,7 +5,8 @@ constraints once each on the embedded engine) against the reference (``reference
 constraint in pyshacl, as plankg validated before), both in the same run on the same data; the
 reference runs in a child process stopped after ``CAP`` seconds (then its time is a lower bound).
 Where both finish, their findings are compared. The generated data conform to the shapes; a
-second line per size breaks every SPARQL rule on 1 % of the generated cooperations' members.
+second line per size drops 1 % of the generated cooperations' ``org:hasMember`` and ``org:member``
+statements (findings of the cooperation, membership and board rules).
 Run: ``python benchmarks/bench_validate.py [SIZES...]`` (default 10000 100000 1000000).
 """
 
