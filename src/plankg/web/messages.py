@@ -53,7 +53,8 @@ LANGUAGE_COOKIE = "lang"
 
 def remember_language(response: Response) -> Response:
     """Keep the language a visitor chose; pages that follow the language vary by the cookie too."""
-    chosen = request.args.get("lang")
+    # The switch's links write ``lang=`` plainly: a SPARQL query in the address is not parsed a second time.
+    chosen = request.args.get("lang") if b"lang=" in request.query_string else None
     if chosen in LANGUAGES and request.cookies.get(LANGUAGE_COOKIE) != chosen:
         response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     vary = response.headers.get("Vary", "")

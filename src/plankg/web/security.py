@@ -95,8 +95,7 @@ def install(app: Flask, rate_limit: str, max_in_flight: int) -> None:
 
     @app.after_request
     def headers(response: Response) -> Response:
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
+        _add_missing(response, HEADERS)
         return response
 
     if rate_limit:
@@ -127,5 +126,12 @@ CORS = {
 
 def open_cors(response: Response) -> Response:
     """Open the answer to scripts of any origin (the SPARQL endpoint, search, reconciliation)."""
-    response.headers.update(CORS)
+    _add_missing(response, CORS)
     return response
+
+
+def _add_missing(response: Response, headers: dict[str, str]) -> None:
+    """Add each of ``headers`` the response does not already carry (one pass: werkzeug's ``setdefault``
+    scans every header for each name it is given)."""
+    present = {name.lower() for name in response.headers.keys()}  # noqa: SIM118 (Headers iterates pairs)
+    response.headers.extend([(name, value) for name, value in headers.items() if name.lower() not in present])

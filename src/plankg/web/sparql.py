@@ -87,14 +87,13 @@ def endpoint() -> Response:
     chosen = graph if answer.kind == "graph" else results
     assert chosen is not None
     set_outcome("ok")
-    if as_page:
-        response = Response(results_page(protocol.query, answer.body, answer.kind), content_type=HTML.content_type)
-    else:
-        response = Response(answer.body, content_type=chosen.content_type)
+    sent = headers if request.method == "GET" else {"Vary": vary}
     if answer.count >= 0:
-        response.headers["X-Result-Count"] = str(answer.count)
-    response.headers.update(headers if request.method == "GET" else {"Vary": vary})
-    return response
+        sent = {**sent, "X-Result-Count": str(answer.count)}
+    if as_page:
+        page = results_page(protocol.query, answer.body, answer.kind)
+        return Response(page, content_type=HTML.content_type, headers=sent)
+    return Response(answer.body, content_type=chosen.content_type, headers=sent)
 
 
 #: How many distinct IRIs of an answer get their labels looked up for the page.

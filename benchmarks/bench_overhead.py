@@ -1,0 +1,188 @@
+"""Where a cheap SPARQL request's time goes (issue "Cost that grows with the page": the per-query overhead).
+
+One lookup (``SELECT ?o { <kommune/0621> skos:prefLabel ?o }``, one row) on the project's data, taken apart:
+
+- over HTTP on 127.0.0.1, one client with a kept-alive connection, every server asked in turn in each
+  round (so that the machine's noise falls on all alike): a one-route Flask app under plankg's very
+  gunicorn and waitress settings (the floor of any Flask endpoint), plankg's ``/-/health`` (its hooks
+  without a query), plankg's ``/sparql``, and ``oxigraph serve-read-only`` on the same store when installed;
+- in one process, without HTTP: the same three Flask answers called as WSGI applications, the query
+  pool's round trip (``QueryPool.run``), the query evaluated and written where it is asked
+  (``execute``: what a worker does), and the floor of any round trip to another process (a pipe echo).
+
+Run: ``python benchmarks/bench_overhead.py [ROUNDS]`` (default 2000).
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import logging
+import multiprocessing
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import Flask
+from werkzeug.test import EnvironBuilder
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_endpoint import start
+from synthetic import on_disk
+
+from plankg.domain.assemble import load_project
+from plankg.domain.config import load_config
+from plankg.domain.evaluate import QueryRequest, execute, open_store
+from plankg.domain.store import Prepared
+from plankg.tables.formats import RESULT_FORMATS
+from plankg.web.app import create_app
+
+LOOKUP = "SELECT ?o { <https://w3id.org/plankg/id/kommune/0621> <http://www.w3.org/2004/02/skos/core#prefLabel> ?o }"
+ACCEPT = {"Accept": "application/sparql-results+json"}
+
+
+def median_ms(action: Callable[[], object], rounds: int) -> float:
+    for _ in range(max(rounds // 10, 20)):  # warm-up
+        action()
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def _echo(conn: Connection) -> None:
+    while (message := conn.recv()) is not None:
+        conn.send(message)
+
+
+def _wait_for(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/")
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def over_http(store: Path, rounds: int) -> dict[str, float]:
+    port = 6200 + random.randint(0, 300)
+    servers = [start(store, port), start(store, port + 1, trivial=True)]
+    paths = {
+        "Flask route, nothing else": (port + 1, "/trivial"),
+        "plankg /-/health": (port, "/-/health"),
+        "plankg /sparql lookup": (port, "/sparql?query=" + quote(LOOKUP)),
+    }
+    if shutil.which("oxigraph"):
+        args = ["oxigraph", "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port + 2}"]
+        servers.append(subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        paths["oxigraph serve-read-only lookup"] = (port + 2, "/query?query=" + quote(LOOKUP))
+        _wait_for(port + 2)
+    try:
+        connections = {name: http.client.HTTPConnection("127.0.0.1", p, timeout=30) for name, (p, _) in paths.items()}
+        times: dict[str, list[float]] = {name: [] for name in paths}
+        for round_ in range(rounds + 50):
+            for name, (_, path) in paths.items():
+                started = time.perf_counter()
+                connections[name].request("GET", path, headers=ACCEPT)
+                response = connections[name].getresponse()
+                response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"{name}: {response.status}")
+                if round_ >= 50:  # the first rounds warm every server up
+                    times[name].append(time.perf_counter() - started)
+        return {name: statistics.median(values) * 1000 for name, values in times.items()}
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(30)
+
+
+def wsgi_call(app: Flask, path: str) -> Callable[[], object]:
+    environ = EnvironBuilder(path=path, headers=ACCEPT).get_environ()
+
+    def call() -> object:
+        return b"".join(app({**environ, "wsgi.input": io.BytesIO(b"")}, lambda *_: None))
+
+    return call
+
+
+def in_process(store: Path, rounds: int) -> dict[str, float]:
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    (store.parent / "void.ttl").write_text("", "utf-8")
+    app = create_app({"query_timeout": 30}, Prepared(store, store.parent, "benchmark", stamp, stamp, (), 0))
+    for handler in logging.getLogger("plankg.access").handlers:  # written, as the servers above write theirs
+        handler.setStream(open(os.devnull, "w"))  # type: ignore[attr-defined]  # noqa: SIM115
+    bare = Flask("trivial")
+    bare.get("/trivial")(lambda: "ok")
+    state = app.extensions["plankg"]
+    request = QueryRequest(LOOKUP, results=RESULT_FORMATS[0], held_graphs=state.held_graphs)
+    engine = open_store(str(store))
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    echo = context.Process(target=_echo, args=(child,), daemon=True)
+    echo.start()
+    message = QueryRequest(LOOKUP)
+
+    def round_trip() -> object:
+        parent.send(message)
+        return parent.recv()
+
+    try:
+        return {
+            "Flask route, nothing else": median_ms(wsgi_call(bare, "/trivial"), rounds),
+            "plankg /-/health": median_ms(wsgi_call(app, "/-/health"), rounds),
+            "plankg /sparql lookup": median_ms(wsgi_call(app, "/sparql?query=" + quote(LOOKUP)), rounds),
+            "query pool round trip (QueryPool.run)": median_ms(lambda: state.pool.run(request, 30, 30), rounds),
+            "evaluated and written in place (execute)": median_ms(
+                lambda: execute(engine, request, load_config().result_limit), rounds
+            ),
+            "a pipe round trip to another process": median_ms(round_trip, rounds),
+        }
+    finally:
+        parent.send(None)
+        echo.join(5)
+        state.pool.close()
+
+
+def show(title: str, figures: dict[str, float]) -> None:
+    floor = figures["Flask route, nothing else"]
+    print(f"\n{title}")
+    print(f"{'':42} {'median ms':>10} {'x the Flask route':>18} {'its throughput share':>21}")
+    for name, value in figures.items():
+        print(f"{name:42} {value:10.3f} {value / floor:17.2f}x {floor / value * 100:20.0f} %")
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    with tempfile.TemporaryDirectory() as folder:
+        store = on_disk(list(load_project().quads), Path(folder), "project")
+        show(f"over HTTP, one client, {rounds} rounds", over_http(store, rounds))
+        local = in_process(store, rounds * 2)
+        show("in one process, without HTTP", local)
+        route = local["plankg /sparql lookup"] - local["plankg /-/health"]
+        trip = local["query pool round trip (QueryPool.run)"]
+        work = local["evaluated and written in place (execute)"]
+        print(
+            f"\nThe lookup's route above /-/health: {route:.3f} ms, of which the pool's round trip {trip:.3f} ms"
+            f" (the query's own work {work:.3f} ms, a bare pipe round trip"
+            f" {local['a pipe round trip to another process']:.3f} ms)."
+        )
+
+
+if __name__ == "__main__":
+    main()
