@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -19,7 +20,7 @@ from urllib.parse import quote
 
 import pytest
 
-from ..support import ROOT, TEST_DATA, LiveServer
+from ..support import ROOT, TEST_DATA, LiveServer, processes
 
 ALT_LABELS = "SELECT ?label WHERE { ?s <http://www.w3.org/2004/02/skos/core#altLabel> ?label }"
 
@@ -131,6 +132,38 @@ def test_sigterm_finishes_the_requests_in_flight(tmp_path: Path) -> None:
         assert signalled - started < outcome["finished"] - started
     finally:
         server.stop()
+
+
+def test_a_worker_ends_by_itself_when_its_master_is_killed(tmp_path: Path) -> None:
+    """kill -9 of the master: its worker sees it gone and ends, with its query processes, by itself.
+
+    A worker is forked from the master, which built the store; RocksDB's exit handler in the worker
+    waited forever on threads that only the master had, so such a worker never ended (and every
+    SIGTERM took the master's graceful timeout and a SIGKILL).
+    """
+    server = LiveServer(tmp_path / "cache", env={"PLANKG_QUERY_TIMEOUT": "30"})
+    descendants = [p for p in processes(server.process.pid) if p != server.process.pid]
+    try:
+        assert descendants  # the worker, its query processes, multiprocessing's resource tracker
+        os.kill(server.process.pid, signal.SIGKILL)
+        server.process.wait(10)
+        deadline = time.monotonic() + 60  # the worker looks for its master twice a second, then lingers 2 s
+        while time.monotonic() < deadline and [p for p in descendants if _running(p)]:
+            time.sleep(0.2)
+        assert not [p for p in descendants if _running(p)]
+    finally:
+        for pid in [p for p in descendants if _running(p)]:  # nothing is left behind, whatever happened
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        server.stop()
+
+
+def _running(pid: int) -> bool:
+    """The process exists and is not a zombie waiting for its parent to read its status."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def serve_once(cache: Path, data_file: Path) -> subprocess.CompletedProcess[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -96,6 +97,7 @@ def gunicorn_options(config: Config) -> dict[str, Any]:
         "loglevel": "info",
         "limit_request_line": 8190,
         "control_socket_disable": True,
+        "worker_exit": _worker_exit,
         **({"child_exit": _child_exit} if config.workers > 1 else {}),
     }
 
@@ -161,6 +163,27 @@ def _drop_slow_requests(channels: dict[int, Any], started: dict[int, float], lim
         if now - started.setdefault(key, now) > limit:
             del started[key]
             channel.handle_close()
+
+
+def _worker_exit(server: Any, worker: Any) -> None:
+    """A worker ends here, in gunicorn's ``finally``, without the C library's exit handlers.
+
+    The worker is forked from the master, which built the store: RocksDB's exit handler in the worker
+    waits on a thread pool whose threads were never in this process, forever (so every stop took the
+    master's graceful timeout and a SIGKILL, and a worker whose master was killed never ended). The
+    Python clean-up is done first: the query processes are stopped and the logs flushed. The exit status
+    is gunicorn's own (a worker that could not boot tells the master so).
+    """
+    ending = sys.exc_info()[1]
+    status = ending.code if isinstance(ending, SystemExit) else (0 if ending is None else 1)
+    app = getattr(worker, "wsgi", None)
+    app_state = getattr(app, "extensions", {}).get("plankg")
+    if app_state is not None:
+        app_state.pool.close()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status if isinstance(status, int) else 1)
 
 
 def _child_exit(server: Any, worker: Any) -> None:
