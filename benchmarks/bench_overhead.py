@@ -9,8 +9,10 @@ One lookup (``SELECT ?o { <kommune/0621> skos:prefLabel ?o }``, one row) on the 
   installed; once with the requests back to back, once with 50 ms before each (requests that come
   now and then find the server's threads and processes asleep: each hop then costs a wake-up);
 - in one process, without HTTP: the same three Flask answers called as WSGI applications, the query
-  pool's round trip (``QueryPool.run``), the query evaluated and written where it is asked
-  (``execute``: what a worker does), and the floor of any round trip to another process (a pipe echo).
+  pool's round trip (``QueryPool.run``; and, asked in turn, through a pool that wakes the worker that
+  answered last, as plankg's does, and through one that wakes the longest idle, as it did before), the
+  query evaluated and written where it is asked (``execute``: what a worker does), and the floor of
+  any round trip to another process (a pipe echo).
 
 Run: ``python benchmarks/bench_overhead.py [ROUNDS]`` (default 2000).
 """
@@ -22,6 +24,7 @@ import io
 import logging
 import multiprocessing
 import os
+import queue
 import random
 import shutil
 import statistics
@@ -32,6 +35,7 @@ import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from flask import Flask
@@ -45,6 +49,7 @@ from synthetic import on_disk
 from plankg.domain.assemble import load_project
 from plankg.domain.config import load_config
 from plankg.domain.evaluate import QueryRequest, execute, open_store
+from plankg.domain.executor import QueryPool
 from plankg.domain.store import Prepared
 from plankg.tables.formats import RESULT_FORMATS
 from plankg.web.app import create_app
@@ -152,12 +157,15 @@ def in_process(store: Path, rounds: int) -> dict[str, float]:
         parent.send(message)
         return parent.recv()
 
+    lifo, fifo = _pool_orders(store, request, rounds)
     try:
         return {
             "Flask route, nothing else": median_ms(wsgi_call(bare, "/trivial"), rounds),
             "plankg /-/health": median_ms(wsgi_call(app, "/-/health"), rounds),
             "plankg /sparql lookup": median_ms(wsgi_call(app, "/sparql?query=" + quote(LOOKUP)), rounds),
             "query pool round trip (QueryPool.run)": median_ms(lambda: state.pool.run(request, 30, 30), rounds),
+            "  its own pool, the worker that answered last": lifo,
+            "  its own pool, the longest idle (before)": fifo,
             "evaluated and written in place (execute)": median_ms(
                 lambda: execute(engine, request, load_config().result_limit), rounds
             ),
@@ -167,6 +175,28 @@ def in_process(store: Path, rounds: int) -> dict[str, float]:
         parent.send(None)
         echo.join(5)
         state.pool.close()
+
+
+def _pool_orders(store: Path, request: QueryRequest, rounds: int) -> tuple[float, float]:
+    """The round trip through a pool that wakes the worker that answered last (plankg's) and through one
+    that wakes the longest idle (first in, first out: the order before), asked in turn."""
+    pools = [QueryPool(store, 2, load_config().result_limit) for _ in range(2)]
+    fifo: queue.Queue[Any] = queue.Queue()
+    while not pools[1]._idle.empty():
+        fifo.put(pools[1]._idle.get())
+    pools[1]._idle = fifo
+    times: list[list[float]] = [[], []]
+    try:
+        for round_ in range(rounds + 100):
+            for pool, found in zip(pools, times, strict=True):
+                started = time.perf_counter()
+                pool.run(request, 30, 30)
+                if round_ >= 100:
+                    found.append(time.perf_counter() - started)
+    finally:
+        for pool in pools:
+            pool.close()
+    return statistics.median(times[0]) * 1000, statistics.median(times[1]) * 1000
 
 
 def show(title: str, figures: dict[str, float]) -> None:
