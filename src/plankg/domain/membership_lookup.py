@@ -47,7 +47,19 @@ def _dates(store: Any, intervals: list[Any], predicate: str, values: tuple[ox.Na
     return list(dict.fromkeys(found))
 
 
-def _row(store: Any, membership: ox.NamedNode) -> dict[str, str] | None:
+#: Each member's Danish name and codes, by member: the same for all of its memberships.
+Members = dict[ox.NamedNode, tuple[str | None, list[str]]]
+
+
+def _member(store: Any, member: ox.NamedNode, known: Members) -> tuple[str | None, list[str]]:
+    """A member's Danish name and codes, looked up once for all of its memberships."""
+    if member not in known:
+        codes = [o.value for o in _objects(store, member, ORG + "identifier") if isinstance(o, ox.Literal)]
+        known[member] = (_danish_label(store, member), codes)
+    return known[member]
+
+
+def _row(store: Any, membership: ox.NamedNode, known: Members) -> dict[str, str] | None:
     """One membership as the table's row, or None when it is not a member's in a named cooperation."""
     cooperations = [o for o in _objects(store, membership, ORG + "organization") if isinstance(o, ox.NamedNode)]
     members = [o for o in _objects(store, membership, ORG + "member") if isinstance(o, ox.NamedNode)]
@@ -56,8 +68,7 @@ def _row(store: Any, membership: ox.NamedNode) -> dict[str, str] | None:
     cooperation, member = cooperations[0], members[0]
     if COLLABORATION not in _objects(store, cooperation, RDF_TYPE):
         return None
-    name, member_name = _danish_label(store, cooperation), _danish_label(store, member)
-    codes = [o.value for o in _objects(store, member, ORG + "identifier") if isinstance(o, ox.Literal)]
+    name, (member_name, codes) = _danish_label(store, cooperation), _member(store, member, known)
     if name is None or member_name is None or not codes:
         return None
     intervals = _objects(store, membership, ORG + "memberDuring")
@@ -85,5 +96,6 @@ def memberships_of(store: Any, cooperation: str | None = None, member: str | Non
     else:
         raise ValueError("memberships of a cooperation or of a member")
     memberships = dict.fromkeys(q.subject for q in found if isinstance(q.subject, ox.NamedNode))
-    rows = [row for row in (_row(store, m) for m in memberships) if row is not None]
+    known: Members = {}
+    rows = [row for row in (_row(store, m, known) for m in memberships) if row is not None]
     return sorted(rows, key=lambda row: (row["navn"], row["kode"]))
