@@ -18,7 +18,8 @@ takes longer than ``CAP`` seconds on a query is restarted and not asked that que
 then a lower bound); an error is shown as such. Prints per-query medians, each peer's time as a ratio
 plankg / peer (below 1: plankg is faster), the geometric mean of the ratios over the named queries and
 on how many plankg is faster.
-Run: ``python benchmarks/bench_peers.py [project] [SIZES...]`` (default ``project``).
+Run: ``python benchmarks/bench_peers.py [project] [SIZES...] [--without PEER]...`` (default ``project``; a peer
+left out by name: ``oxigraph``, ``rdflib-endpoint``, ``virtuoso``).
 """
 
 from __future__ import annotations
@@ -204,17 +205,17 @@ def ask_each(peers: list[Peer], name: str, text: str, counted: bool) -> None:
             peer.notes[name] = "answers differ"
 
 
-def bench(size: str, folder: Path, rounds: int) -> None:
+def bench(size: str, folder: Path, rounds: int, left_out: set[str]) -> None:
     store, dump = prepare(size, folder)
     queries = {q.name: runnable_text(q) for q in list_queries()}
     queries["lookup (one resource)"] = LOOKUP
     port = 5900 + random.randint(0, 90)
-    started = [
-        plankg_peer(store, port),
-        oxigraph_peer(store, port + 100),
-        rdflib_peer(dump, port + 200),
-        virtuoso_peer(dump, folder),
-    ]
+    launchers: dict[str, Callable[[], Peer | None]] = {
+        "oxigraph": lambda: oxigraph_peer(store, port + 100),
+        "rdflib-endpoint": lambda: rdflib_peer(dump, port + 200),
+        "virtuoso": lambda: virtuoso_peer(dump, folder),
+    }
+    started = [plankg_peer(store, port)] + [launch() for name, launch in launchers.items() if name not in left_out]
     peers = [p for p in started if p is not None]
     try:
         for round_ in range(rounds + 1):  # the first round warms every server up and is not counted
@@ -256,10 +257,12 @@ def report(peers: list[Peer], names: list[str]) -> None:
 
 
 def main() -> None:
-    sizes = sys.argv[1:] or ["project"]
+    arguments = sys.argv[1:]
+    left_out = {arguments[i + 1] for i, a in enumerate(arguments[:-1]) if a == "--without"}
+    sizes = [a for i, a in enumerate(arguments) if a != "--without" and (i == 0 or arguments[i - 1] != "--without")]
     with tempfile.TemporaryDirectory() as folder:
-        for size in sizes:
-            bench(size, Path(folder), 30 if size == "project" else 5)
+        for size in sizes or ["project"]:
+            bench(size, Path(folder), 30 if size == "project" else 5, left_out)
 
 
 if __name__ == "__main__":
