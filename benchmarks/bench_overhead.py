@@ -43,7 +43,7 @@ from werkzeug.test import EnvironBuilder
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_endpoint import start
+from bench_endpoint import median_ms, start
 from synthetic import on_disk
 
 from plankg.domain.assemble import load_project
@@ -60,15 +60,10 @@ ACCEPT = {"Accept": "application/sparql-results+json"}
 PAUSE = 0.05
 
 
-def median_ms(action: Callable[[], object], rounds: int) -> float:
+def warm_median_ms(action: Callable[[], object], rounds: int) -> float:
     for _ in range(max(rounds // 10, 20)):  # warm-up
         action()
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
+    return float(median_ms(action, rounds))
 
 
 def _echo(conn: Connection) -> None:
@@ -160,16 +155,16 @@ def in_process(store: Path, rounds: int) -> dict[str, float]:
     lifo, fifo = _pool_orders(store, request, rounds)
     try:
         return {
-            "Flask route, nothing else": median_ms(wsgi_call(bare, "/trivial"), rounds),
-            "plankg /-/health": median_ms(wsgi_call(app, "/-/health"), rounds),
-            "plankg /sparql lookup": median_ms(wsgi_call(app, "/sparql?query=" + quote(LOOKUP)), rounds),
-            "query pool round trip (QueryPool.run)": median_ms(lambda: state.pool.run(request, 30, 30), rounds),
+            "Flask route, nothing else": warm_median_ms(wsgi_call(bare, "/trivial"), rounds),
+            "plankg /-/health": warm_median_ms(wsgi_call(app, "/-/health"), rounds),
+            "plankg /sparql lookup": warm_median_ms(wsgi_call(app, "/sparql?query=" + quote(LOOKUP)), rounds),
+            "query pool round trip (QueryPool.run)": warm_median_ms(lambda: state.pool.run(request, 30, 30), rounds),
             "  its own pool, the worker that answered last": lifo,
             "  its own pool, the longest idle (before)": fifo,
-            "evaluated and written in place (execute)": median_ms(
+            "evaluated and written in place (execute)": warm_median_ms(
                 lambda: execute(engine, request, load_config().result_limit), rounds
             ),
-            "a pipe round trip to another process": median_ms(round_trip, rounds),
+            "a pipe round trip to another process": warm_median_ms(round_trip, rounds),
         }
     finally:
         parent.send(None)
