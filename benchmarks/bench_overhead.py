@@ -176,10 +176,10 @@ def _pool_orders(store: Path, request: QueryRequest, rounds: int) -> tuple[float
     """The round trip through a pool that wakes the worker that answered last (plankg's) and through one
     that wakes the longest idle (first in, first out: the order before), asked in turn."""
     pools = [QueryPool(store, 2, load_config().result_limit) for _ in range(2)]
-    fifo: queue.Queue[Any] = queue.Queue()
-    while not pools[1]._idle.empty():
-        fifo.put(pools[1]._idle.get())
-    pools[1]._idle = fifo
+    fifo: queue.Queue[Any] = queue.Queue()  # the order before: the worker idle longest answers next
+    for _ in range(2):
+        fifo.put(pools[1]._idle.get(1))
+    pools[1]._idle = fifo  # type: ignore[assignment]  # the same get and put, in the other order
     times: list[list[float]] = [[], []]
     try:
         for round_ in range(rounds + 100):

@@ -10,6 +10,7 @@ worker stay free of Flask and rdflib, so workers start fast and small.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import ctypes
 import dataclasses
@@ -127,6 +128,34 @@ def _cap_cpu(seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cap, resource.RLIM_INFINITY))
 
 
+class _Idle:
+    """The idle workers: the one that answered last answers next, a fresh one last.
+
+    A process that has just run is woken faster and finds its caches warm (a cheap query's round trip
+    about 0.2 ms instead of 0.25–0.27 ms here: ``benchmarks/bench_overhead.py``); a worker that replaces
+    a killed one is still opening the store, so the ready ones go first.
+    """
+
+    def __init__(self) -> None:
+        self._workers: collections.deque[_Worker] = collections.deque()
+        self._changed = threading.Condition()
+
+    def put(self, worker: _Worker, fresh: bool = False) -> None:
+        with self._changed:
+            if fresh:
+                self._workers.appendleft(worker)
+            else:
+                self._workers.append(worker)
+            self._changed.notify()
+
+    def get(self, timeout: float) -> _Worker:
+        """The most recently used idle worker; ``queue.Empty`` when none is free within ``timeout`` s."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._workers, timeout):
+                raise queue.Empty
+            return self._workers.pop()
+
+
 @dataclass(eq=False)
 class _Worker:
     process: BaseProcess
@@ -147,9 +176,7 @@ class QueryPool:
         self.allow_network = allow_network
         self.broken: str | None = None  # why the last worker could not start, until one does
         self._context = multiprocessing.get_context("spawn")
-        # The worker that answered last answers next (last in, first out): a process that has just run is
-        # woken faster and finds its caches warm (a cheap query's round trip 0.18 ms instead of 0.27 ms here).
-        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._idle = _Idle()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self.killed = 0
@@ -181,7 +208,7 @@ class QueryPool:
         with self._lock:
             self._all.discard(worker)
             self.killed += 1
-        self._idle.put(self._start())
+        self._idle.put(self._start(), fresh=True)
 
     def _wait_ready(self, worker: _Worker) -> None:
         if worker.ready:
