@@ -176,14 +176,15 @@ def _worker_exit(server: Any, worker: Any) -> None:
     """
     ending = sys.exc_info()[1]
     status = ending.code if isinstance(ending, SystemExit) else (0 if ending is None else 1)
-    app = getattr(worker, "wsgi", None)
-    app_state = getattr(app, "extensions", {}).get("plankg")
-    if app_state is not None:
-        app_state.pool.close()
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status if isinstance(status, int) else 1)
+    try:
+        app_state = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("plankg")
+        if app_state is not None:
+            app_state.pool.close()
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:  # whatever the clean-up met, the worker ends
+        os._exit(status if isinstance(status, int) else 1)
 
 
 def _child_exit(server: Any, worker: Any) -> None:
