@@ -121,6 +121,15 @@ def processes(root: int) -> list[int]:
     return found
 
 
+def alive(pid: int) -> bool:
+    """The process exists and is not a zombie waiting for its parent to read its status."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 #: What the fake internal service holds: it must never reach a client.
 SECRET = "plankg-test-secret-7f3a"
 

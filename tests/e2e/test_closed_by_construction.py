@@ -28,7 +28,7 @@ from plankg.domain.evaluate import QueryFailed, QueryRequest
 from plankg.domain.executor import QueryPool
 from plankg.domain.guard import SERVICE_REFUSED
 
-from ..support import SECRET, Listener, LiveServer, processes
+from ..support import SECRET, Listener, LiveServer, alive, processes
 
 
 @pytest.fixture()
@@ -316,9 +316,9 @@ def test_a_killed_worker_takes_its_query_processes_with_it(tmp_path: Path) -> No
         assert query_processes
         os.kill(gunicorn_workers[0], signal.SIGKILL)
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(_alive(p) for p in query_processes):
+        while time.monotonic() < deadline and any(alive(p) for p in query_processes):
             time.sleep(0.2)
-        assert not [p for p in query_processes if _alive(p)]
+        assert not [p for p in query_processes if alive(p)]
     finally:
         live.stop()
 
@@ -337,14 +337,6 @@ def _parent(pid: int) -> int:
         return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
     except OSError:
         return -1
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def test_an_idle_query_process_that_died_is_replaced_before_use(app) -> None:  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import pytest
 
-from ..support import ROOT, TEST_DATA, LiveServer, processes
+from ..support import ROOT, TEST_DATA, LiveServer, alive, processes
 
 ALT_LABELS = "SELECT ?label WHERE { ?s <http://www.w3.org/2004/02/skos/core#altLabel> ?label }"
 
@@ -148,22 +148,14 @@ def test_a_worker_ends_by_itself_when_its_master_is_killed(tmp_path: Path) -> No
         os.kill(server.process.pid, signal.SIGKILL)
         server.process.wait(10)
         deadline = time.monotonic() + 60  # the worker looks for its master twice a second, then lingers 2 s
-        while time.monotonic() < deadline and [p for p in descendants if _running(p)]:
+        while time.monotonic() < deadline and [p for p in descendants if alive(p)]:
             time.sleep(0.2)
-        assert not [p for p in descendants if _running(p)]
+        assert not [p for p in descendants if alive(p)]
     finally:
-        for pid in [p for p in descendants if _running(p)]:  # nothing is left behind, whatever happened
+        for pid in [p for p in descendants if alive(p)]:  # nothing is left behind, whatever happened
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
         server.stop()
-
-
-def _running(pid: int) -> bool:
-    """The process exists and is not a zombie waiting for its parent to read its status."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def serve_once(cache: Path, data_file: Path) -> subprocess.CompletedProcess[str]:

@@ -32,8 +32,9 @@ from plankg.domain.rdf import to_rdflib
 _RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _RDF_FIRST = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#first")
 _RDFS_CLASS = URIRef("http://www.w3.org/2000/01/rdf-schema#Class")
-#: Predicates through which a shape validates the value nodes of another shape.
+#: The ways a shape names its focus nodes (one whose object is a blank node is left to pyshacl).
 _TARGET_KINDS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+#: Predicates through which a shape validates the value nodes of another shape.
 _USES = (SH.node, SH.property, SH.qualifiedValueShape, SH["not"], _RDF_FIRST)
 _UNSUPPORTED = re.compile(r"[$?](PATH|currentShape|shapesGraph|failure)\b")
 _VARIABLE = re.compile(r"\{[?$](\w+)\}")
