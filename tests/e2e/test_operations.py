@@ -56,10 +56,21 @@ def wait_for(condition: Callable[[], bool], seconds: float = 90) -> None:
 
 
 def reload(server: LiveServer, before: str | None) -> dict[str, Any]:
-    """SIGHUP the master; wait until a reload newer than ``before`` is reported by a fresh worker."""
+    """SIGHUP the master; wait until a reload newer than ``before`` is reported by a fresh worker.
+
+    Newer, not merely other: a worker retired by an earlier reload may still answer for a moment
+    (until it sees its SIGTERM), with that earlier reload's time. The times are ISO 8601 in UTC with
+    milliseconds, so they compare as text.
+    """
     server.process.send_signal(signal.SIGHUP)
-    wait_for(lambda: version(server)["last_reload_at"] not in (None, before))
-    return version(server)
+    found: dict[str, Any] = {}
+
+    def newer() -> bool:
+        found.update(version(server))
+        return (found["last_reload_at"] or "") > (before or "")
+
+    wait_for(newer)
+    return found
 
 
 @pytest.fixture()
