@@ -12,7 +12,10 @@ settings, every query in a killable query process) and by its peers:
   virtuoso-opensource is installed.
 
 Every named query with its declared defaults, and a single-resource lookup, are asked of each in turn,
-round after round, over keep-alive HTTP connections (POST), asking for SPARQL JSON. The first round
+round after round, over keep-alive HTTP connections (POST), asking for SPARQL JSON; in the same rounds,
+plankg's own pages and documents (``bench_pages.PAGES``: a municipality's and a cooperation's page, the
+municipality's Turtle and GeoJSON, the cooperation's GeoJSON, the first page of the cooperations) are
+asked of plankg (GET with their Accept), which alone serves them. The first round
 warms up and compares the answers with plankg's (the same values per row, in any order). A peer that
 takes longer than ``CAP`` seconds on a query is restarted and not asked that query again (its time is
 then a lower bound); an error is shown as such. Prints per-query medians, each peer's time as a ratio
@@ -45,6 +48,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 from bench_endpoint import start  # noqa: E402
+from bench_pages import PAGES  # noqa: E402
 from synthetic import generate, on_disk  # noqa: E402
 
 from plankg.domain.assemble import load_project  # noqa: E402
@@ -67,18 +71,27 @@ class Peer:
     form: bool = False  # POST as a form (query=…) rather than the query itself
     times: dict[str, list[float]] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)  # query → "> 60 s", "error …", "answers differ"
+    sizes: dict[str, int] = field(default_factory=dict)  # page → bytes
     connection: http.client.HTTPConnection | None = None
 
     def ask(self, query: str) -> bytes:
+        """The answer to ``query`` (POSTed) as SPARQL JSON."""
         body, kind = query.encode(), "application/sparql-query"
         if self.form:
             body, kind = urllib.parse.urlencode({"query": query}).encode(), "application/x-www-form-urlencoded"
+        return self.exchange("POST", self.path, body, {"Accept": JSON, "Content-Type": kind})
+
+    def fetch(self, path: str, accept: str) -> bytes:
+        """A page or document of the server's own (a GET)."""
+        return self.exchange("GET", path, None, {"Accept": accept})
+
+    def exchange(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> bytes:
         for attempt in (1, 2):  # a server may close a kept-alive connection that sat idle: one new one
             fresh = self.connection is None
             if self.connection is None:
                 self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=CAP)
             try:
-                self.connection.request("POST", self.path, body=body, headers={"Accept": JSON, "Content-Type": kind})
+                self.connection.request(method, path, body=body, headers=headers)
                 response = self.connection.getresponse()
                 answer = response.read()
                 break
@@ -205,6 +218,21 @@ def ask_each(peers: list[Peer], name: str, text: str, counted: bool) -> None:
             peer.notes[name] = "answers differ"
 
 
+def fetch_pages(ours: Peer, counted: bool) -> None:
+    """One round of plankg's own pages and documents (no peer serves them), asked as a browser or a
+    linked-data client would (GET with that Accept)."""
+    for name, (path, accept) in PAGES.items():
+        started = time.perf_counter()
+        try:
+            body = ours.fetch(path, accept)
+        except (OSError, RuntimeError) as error:
+            ours.notes[name] = f"error: {str(error)[:60]}"
+            continue
+        if counted:
+            ours.times.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+        ours.sizes[name] = len(body)
+
+
 def bench(size: str, folder: Path, rounds: int, left_out: set[str]) -> None:
     store, dump = prepare(size, folder)
     queries = {q.name: runnable_text(q) for q in list_queries()}
@@ -221,7 +249,9 @@ def bench(size: str, folder: Path, rounds: int, left_out: set[str]) -> None:
         for round_ in range(rounds + 1):  # the first round warms every server up and is not counted
             for name, text in queries.items():
                 ask_each(peers, name, text, counted=round_ > 0)
+            fetch_pages(peers[0], counted=round_ > 0)
         report(peers, list(queries))
+        report_pages(peers[0])
     finally:
         for peer in peers:
             peer.stop()
@@ -254,6 +284,16 @@ def report(peers: list[Peer], names: list[str]) -> None:
                 f"plankg / {peer.name}: geometric mean {geometric:.2f}x over {len(found)} named queries"
                 f" answered alike in time; plankg faster on {faster}"
             )
+
+
+def report_pages(ours: Peer) -> None:
+    print(f"{'plankg page or document (GET, the same rounds)':56} {'ms':>8} {'bytes':>10}")
+    for name, (path, _) in PAGES.items():
+        label = f"{name} {path}"
+        if name in ours.times:
+            print(f"{label:56} {statistics.median(ours.times[name]):8.2f} {ours.sizes[name]:10,}")
+        else:
+            print(f"{label:56} {ours.notes.get(name, 'not asked')}")
 
 
 def main() -> None:
