@@ -84,4 +84,5 @@ def test_a_reshaped_query_answers_as_before_on_the_project_data(store: ox.Store,
 
 @pytest.mark.parametrize("index", range(len(BEFORE)), ids=[p.stem for p in BEFORE])
 def test_a_reshaped_query_answers_as_before_on_generated_data(generated: ox.Store, index: int) -> None:
-    assert assert_alike(generated, index) >= 1
+    # no row to compare is possible here: every municipality is a member of some generated cooperation
+    assert assert_alike(generated, index) >= (BEFORE[index].stem != "municipalities-without-cooperation")
