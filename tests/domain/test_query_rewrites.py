@@ -23,6 +23,7 @@ from .test_validate_at_scale import synthetic_module
 
 BEFORE = sorted((TEST_DATA / "queries-before").glob("*.rq"))
 ORG = "http://www.w3.org/ns/org#"
+PLANKG = "https://w3id.org/plankg/def/core/"
 #: Days around the regions' change (2007, 2027), the article's day, and days of each precision's edge.
 DAYS = ["2006-12-31", "2007-01-01", "2009-12-02", "2015-06-30", "2026-12-31", "2027-01-01", "2031-02-28"]
 
@@ -45,6 +46,10 @@ def parameters(store: ox.Store, query: NamedQuery, rng: random.Random) -> Iterat
     names = {p.name for p in query.parameters}
     if "date" in names:
         yield from ({"date": day} for day in DAYS)
+    if "region" in names:  # every region, on days before, at and after the regions' change
+        found = store.query(f"SELECT ?r {{ ?r a <{PLANKG}Region> }}", use_default_graph_as_union=True)
+        regions = sorted(s["r"].value for s in found)  # type: ignore[index,union-attr]
+        yield from ({"region": r, "date": day} for r in regions for day in DAYS[1::2])
     if "cooperation" in names and "code" in names:  # a membership: every one of a few cooperations
         found = store.query(
             f"SELECT ?c ?code {{ ?m <{ORG}organization> ?c ; <{ORG}member> ?x . ?x <{ORG}identifier> ?code }}",
