@@ -38,21 +38,30 @@ def by_name(family: str, name: str) -> Format | None:
     return None
 
 
-@functools.lru_cache(maxsize=1024)
 def choose_format(extension: str | None, format_param: str | None, accept: str | None, family: str) -> Format:
     """Pick the answer's format: extension > ``format`` parameter > Accept; the family's first by default.
 
-    A pure function of its strings, remembered for the 1,024 latest (clients send the same few Accept
-    headers; a request asks up to three times). A refusal is not remembered: it is raised anew.
+    Raises :class:`NotAcceptable` (naming what was asked and listing what is offered) when none fits.
     """
+    chosen = _choose(extension, format_param, accept, family)
+    if isinstance(chosen, str):
+        raise NotAcceptable(FAMILIES[family], chosen)
+    return chosen
+
+
+@functools.lru_cache(maxsize=1024)
+def _choose(extension: str | None, format_param: str | None, accept: str | None, family: str) -> Format | str:
+    """The chosen format, or what was asked when nothing fits (a string): a pure function of its strings,
+    remembered for the 1,024 latest, refusals included (clients send the same few Accept headers; the
+    SPARQL endpoint asks three families for every query, and a JSON client's Accept refuses the page)."""
     offered = FAMILIES[family]
     for explicit, what in ((extension, "extension"), (format_param, "format")):
         if explicit:
             chosen = by_name(family, explicit)
             if chosen is None and what == "format" and "/" in explicit:
-                return choose_format(None, None, explicit, family)  # a list of media types, as SPARQLWrapper sends
+                return _choose(None, None, explicit, family)  # a list of media types, as SPARQLWrapper sends
             if chosen is None:
-                raise NotAcceptable(offered, f"{what} {explicit!r}")
+                return f"{what} {explicit!r}"
             return chosen
     if not accept or not accept.strip():
         return offered[0]
@@ -60,10 +69,10 @@ def choose_format(extension: str | None, format_param: str | None, accept: str |
     raw = parse_accept_header(accept, MIMEAccept)
     parsed = MIMEAccept([(value.split(";", 1)[0].strip().lower(), quality) for value, quality in raw])
     scored = [(_score(parsed, candidate, index), candidate) for index, candidate in enumerate(offered)]
-    score, chosen = max(scored, key=lambda pair: pair[0])
+    score, best = max(scored, key=lambda pair: pair[0])
     if score[0] <= 0:
-        raise NotAcceptable(offered, f"Accept: {accept}")
-    return chosen
+        return f"Accept: {accept}"
+    return best
 
 
 def _score(parsed: MIMEAccept, candidate: Format, index: int) -> tuple[float, bool, int]:
