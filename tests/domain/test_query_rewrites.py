@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 
+from plankg.domain.dataset import Loaded
 from plankg.domain.store import load_store
 from plankg.tables.queries import NamedQuery, find_query, parse_query_file, run_query
 
@@ -91,3 +92,20 @@ def test_a_reshaped_query_answers_as_before_on_the_project_data(store: ox.Store,
 def test_a_reshaped_query_answers_as_before_on_generated_data(generated: ox.Store, index: int) -> None:
     # no row to compare is possible here: every municipality is a member of some generated cooperation
     assert assert_alike(generated, index) >= (BEFORE[index].stem != "municipalities-without-cooperation")
+
+
+def test_board_members_with_a_second_interval_without_a_day(project_loaded: Loaded) -> None:
+    """A seat held in two intervals, only one with a day a source shows: the rows of the previous text
+    (its OPTIONAL path), not one more without the day, as nested OPTIONALs alone would give."""
+    store = load_store(project_loaded.quads)
+    seats = store.query(
+        f"SELECT DISTINCT ?m {{ ?m <{ORG}member> ?post . ?post <{ORG}postIn> ?x }}", use_default_graph_as_union=True
+    )
+    graph = ox.NamedNode("https://w3id.org/plankg/graph/test")
+    for seat in list(seats):  # type: ignore[union-attr]
+        interval = ox.NamedNode(seat["m"].value + "/another-interval")
+        store.add(ox.Quad(seat["m"], ox.NamedNode(ORG + "memberDuring"), interval, graph))
+    before = parse_query_file(TEST_DATA / "queries-before" / "board-members.rq")
+    expected = rows(store, before, {})
+    assert expected and any(row[-2] is not None for row in expected)  # some seats have a day: ?on is bound
+    assert rows(store, find_query("board-members"), {}) == expected
