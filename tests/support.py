@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import re
 import socket
@@ -246,3 +247,12 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def synthetic_module():  # type: ignore[no-untyped-def]
+    """benchmarks/synthetic.py, the generator the benchmarks measure with."""
+    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -8,7 +8,6 @@ files.
 
 from __future__ import annotations
 
-import importlib.util
 import random
 from collections import Counter
 from pathlib import Path
@@ -23,20 +22,11 @@ from plankg.domain.dataset import Loaded
 from plankg.domain.namespaces import SH
 from plankg.domain.validate import load_shapes, validate
 
-from ..support import ROOT, TEST_DATA
+from ..support import TEST_DATA, synthetic_module
 
 INVALID = sorted((TEST_DATA / "invalid").glob("*.ttl"))
 ORG = "http://www.w3.org/ns/org#"
 TIME = "http://www.w3.org/2006/time#"
-
-
-def synthetic_module():  # type: ignore[no-untyped-def]
-    """benchmarks/synthetic.py, the generator the benchmarks measure with."""
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def assert_same_findings(loaded: Loaded) -> Counter[str]:
