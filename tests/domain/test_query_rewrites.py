@@ -20,7 +20,7 @@ from plankg.domain.dataset import Loaded
 from plankg.domain.store import load_store
 from plankg.tables.queries import NamedQuery, find_query, parse_query_file, run_query
 
-from ..support import TEST_DATA, synthetic_module
+from ..support import TEST_DATA, select, synthetic_module
 
 BEFORE = sorted((TEST_DATA / "queries-before").glob("*.rq"))
 ORG = "http://www.w3.org/ns/org#"
@@ -48,21 +48,17 @@ def parameters(store: ox.Store, query: NamedQuery, rng: random.Random) -> Iterat
     if "date" in names:
         yield from ({"date": day} for day in DAYS)
     if "region" in names:  # every region, on days before, at and after the regions' change
-        found = store.query(f"SELECT ?r {{ ?r a <{PLANKG}Region> }}", use_default_graph_as_union=True)
-        regions = sorted(s["r"].value for s in found)  # type: ignore[index,union-attr]
+        regions = sorted(row["r"] for row in select(store, f"SELECT ?r {{ ?r a <{PLANKG}Region> }}"))
         yield from ({"region": r, "date": day} for r in regions for day in DAYS[1::2])
     if "cooperation" in names and "code" in names:  # a membership: every one of a few cooperations
-        found = store.query(
-            f"SELECT ?c ?code {{ ?m <{ORG}organization> ?c ; <{ORG}member> ?x . ?x <{ORG}identifier> ?code }}",
-            use_default_graph_as_union=True,
+        found = select(
+            store, f"SELECT ?c ?code {{ ?m <{ORG}organization> ?c ; <{ORG}member> ?x . ?x <{ORG}identifier> ?code }}"
         )
-        pairs = sorted({(s["c"].value, s["code"].value) for s in found})  # type: ignore[index,union-attr]
+        pairs = sorted({(row["c"], row["code"]) for row in found})
         yield from ({"cooperation": c, "code": code} for c, code in rng.sample(pairs, min(25, len(pairs))))
     elif "cooperation" in names:
-        found = store.query(
-            f"SELECT DISTINCT ?c {{ ?c a <{ORG}OrganizationalCollaboration> }}", use_default_graph_as_union=True
-        )
-        cooperations = sorted(s["c"].value for s in found)  # type: ignore[index,union-attr]
+        found = select(store, f"SELECT DISTINCT ?c {{ ?c a <{ORG}OrganizationalCollaboration> }}")
+        cooperations = sorted(row["c"] for row in found)
         yield from ({"cooperation": c} for c in rng.sample(cooperations, min(8, len(cooperations))))
 
 
@@ -98,13 +94,11 @@ def test_board_members_with_a_second_interval_without_a_day(project_loaded: Load
     """A seat held in two intervals, only one with a day a source shows: the rows of the previous text
     (its OPTIONAL path), not one more without the day, as nested OPTIONALs alone would give."""
     store = load_store(project_loaded.quads)
-    seats = store.query(
-        f"SELECT DISTINCT ?m {{ ?m <{ORG}member> ?post . ?post <{ORG}postIn> ?x }}", use_default_graph_as_union=True
-    )
+    seats = select(store, f"SELECT DISTINCT ?m {{ ?m <{ORG}member> ?post . ?post <{ORG}postIn> ?x }}")
     graph = ox.NamedNode("https://w3id.org/plankg/graph/test")
-    for seat in list(seats):  # type: ignore[union-attr]
-        interval = ox.NamedNode(seat["m"].value + "/another-interval")
-        store.add(ox.Quad(seat["m"], ox.NamedNode(ORG + "memberDuring"), interval, graph))
+    for seat in seats:
+        interval = ox.NamedNode(seat["m"] + "/another-interval")
+        store.add(ox.Quad(ox.NamedNode(seat["m"]), ox.NamedNode(ORG + "memberDuring"), interval, graph))
     before = parse_query_file(TEST_DATA / "queries-before" / "board-members.rq")
     expected = rows(store, before, {})
     assert expected and any(row[-2] is not None for row in expected)  # some seats have a day: ?on is bound
