@@ -239,8 +239,13 @@ class QueryRunner(Protocol):
     """Runs a client's query within the limits: the embedded pool of killable query processes
     (:class:`~plankg.domain.executor.QueryPool`) or a remote engine's slots (``RemotePool``)."""
 
-    killed: int
-    broken: str | None
+    @property
+    def killed(self) -> int:
+        """How many query processes were killed and replaced (none for a remote engine)."""
+
+    @property
+    def broken(self) -> str | None:
+        """Why queries cannot be answered now (the query processes cannot start), or None."""
 
     @property
     def pids(self) -> list[int]:

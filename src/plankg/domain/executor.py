@@ -1,7 +1,8 @@
 """Running SPARQL queries where a time limit can really stop them.
 
 pyoxigraph cannot be interrupted inside the process that evaluates a query (DESIGN §5), so every
-query runs in a worker process of a small pool. Each worker opens the prepared on-disk store
+client query runs in a worker process of a small pool (except a lookup of one triple pattern, whose
+work is bounded before it starts: :mod:`plankg.domain.lookup`). Each worker opens the prepared on-disk store
 read-only; a query past its time limit gets its worker killed and replaced, and the request is
 answered 503. Results are serialised in the worker, counting rows (or triples) against the
 result limit, so nothing partial is ever sent as success. This module and what it imports in the

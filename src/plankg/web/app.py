@@ -14,6 +14,7 @@ from plankg.domain import geo
 from plankg.domain.config import Config, load_config
 from plankg.domain.evaluate import open_store
 from plankg.domain.executor import QueryPool
+from plankg.domain.lookup import LookupsInPlace
 from plankg.domain.serving import description_triples, prepare
 from plankg.domain.store import Prepared
 from plankg.tables.queries import internal
@@ -67,7 +68,8 @@ def create_app(
         if union_triples < 0:  # a store loaded into memory: counted here, in every process that loads it
             union_triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         description = tuple(description_triples(prepared.build_dir, config.base_uri))
-        app_state = AppState(config, prepared, pool, frozenset(prepared.graphs), union_triples, store, description)
+        runner = LookupsInPlace(pool, store, config.result_limit)  # lookups of one pattern skip the trip to a process
+        app_state = AppState(config, prepared, runner, frozenset(prepared.graphs), union_triples, store, description)
     app.extensions["plankg"] = app_state
     app.extensions["plankg-reload"] = dict(reload_status or {"last_reload_at": None, "last_reload_error": None})
     if prepared.remote:

@@ -1,0 +1,304 @@
+"""Lookups of one triple pattern, answered in place: no trip to a query process.
+
+The commonest question a client asks is a lookup: a label, everything about one resource, whether a
+statement exists (``SELECT ?o { <x> skos:prefLabel ?o }``, ``SELECT ?p ?o { <x> ?p ?o }``, ``ASK { … }``).
+Its own work is a few microseconds of index reading; the round trip to a query process costs many
+times that (``benchmarks/bench_overhead.py``). So a query that is one triple pattern of the default
+graph, and nothing else, is answered here, by the process that serves the request.
+
+What makes that safe holds by construction, not by parsing right:
+
+- **No client text reaches the engine here.** The query is read into its parts (terms, variable
+  names, limits) by a strict reader that knows only this small form, and a new query is written
+  from those parts: terms in the engine's own N-Triples syntax (``str`` of a checked term), variable
+  names of letters, digits and ``_``, and a fixed skeleton. Whatever the reader gets wrong, the
+  engine here can only ever see one triple pattern, never ``SERVICE``, ``FROM`` or an update.
+- **The work is small and bounded before it starts.** One pattern without a repeated variable reads
+  one index range, one entry per answer row. A lookup is answered here only when its answer has at
+  most :data:`ROWS` rows (its own ``LIMIT`` says so, or the index range is read that far and ends),
+  after an ``OFFSET`` of at most :data:`ROWS`, and the written query carries that ``LIMIT``. So nothing
+  here reads more than a few thousand index entries, whatever the data's size (about a millisecond,
+  too short to need the time limit that the query processes enforce by being killed, and too short
+  to hold this process's other threads); a longer answer goes to the query processes, having cost
+  at most that much here. ``DISTINCT`` is taken only where it cannot skip rows (every variable of
+  the pattern is projected).
+
+Anything else, and anything the reader is unsure of, goes to the query processes as before; so does
+every query with a protocol dataset (``default-graph-uri``, ``named-graph-uri``). The answer is
+written by the engine's own writers (:func:`~plankg.domain.evaluate.write_answer`), counted against
+the result limit the same way, so it is byte for byte the answer the query processes give
+(``tests/domain/test_lookup.py`` compares them).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from plankg.domain.evaluate import QueryAnswer, QueryRequest, QueryRunner, counted_rows, write_answer
+from plankg.tables.formats import RESULT_FORMATS
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+#: The most rows a lookup answered here may have (after its OFFSET, itself at most this).
+ROWS = 1000
+#: Longer texts are not read here (a lookup is short; this bounds the reader's work too).
+LONGEST = 4096
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+      (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$][A-Za-z0-9_]+)
+    | (?P<string>"(?:[^"\\\n\r]|\\[tbnrf"'\\])*"|'(?:[^'\\\n\r]|\\[tbnrf"'\\])*')
+    | (?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
+    | (?P<hats>\^\^)
+    | (?P<pname>(?:[A-Za-z][A-Za-z0-9_-]*)?:(?:[A-Za-z0-9_][A-Za-z0-9_-]*)?)
+    | (?P<word>[A-Za-z]+)
+    | (?P<number>[0-9]+)
+    | (?P<punct>[{}.*])
+    )""",
+    re.VERBOSE,
+)
+_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_ESCAPE = re.compile(r"\\(.)")
+
+
+class _NotALookup(Exception):
+    """The text is not in the small form answered here (it goes to the query processes)."""
+
+
+Term = ox.NamedNode | ox.Literal
+Slot = Term | str  # a term, or a variable's name
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A query of one triple pattern, read into its parts."""
+
+    form: str  # "SELECT" or "ASK"
+    pattern: tuple[Slot, Slot, Slot]
+    projection: tuple[str, ...] | None = None  # None: SELECT *
+    distinct: bool = False
+    limit: int | None = None
+    offset: int = 0
+
+    def text(self) -> str:
+        """The query written anew from the parts, within the bounds (see the module's documentation)."""
+        where = " ".join(f"?{slot}" if isinstance(slot, str) else str(slot) for slot in self.pattern)
+        if self.form == "ASK":
+            return f"ASK {{ {where} }}"
+        head = "SELECT DISTINCT " if self.distinct else "SELECT "
+        head += "*" if self.projection is None else " ".join(f"?{name}" for name in self.projection)
+        limit = ROWS + 1 if self.limit is None else min(self.limit, ROWS + 1)
+        offset = f" OFFSET {self.offset}" if self.offset else ""
+        return f"{head} WHERE {{ {where} }} LIMIT {limit}{offset}"
+
+
+class _Reader:
+    def __init__(self, text: str) -> None:
+        self.tokens: list[tuple[str, str]] = []
+        position = 0
+        while position < len(text):
+            if text[position:].isspace():
+                break
+            match = _TOKEN.match(text, position)
+            if match is None or match.lastgroup is None:
+                raise _NotALookup
+            self.tokens.append((match.lastgroup, match.group(match.lastgroup)))
+            position = match.end()
+        self.at = 0
+        self.prefixes: dict[str, str] = {}
+
+    def peek(self) -> tuple[str, str]:
+        return self.tokens[self.at] if self.at < len(self.tokens) else ("end", "")
+
+    def take(self, kind: str, value: str | None = None) -> str:
+        found, text = self.peek()
+        if found != kind or (value is not None and (text.upper() if kind == "word" else text) != value):
+            raise _NotALookup
+        self.at += 1
+        return text
+
+    def keyword(self, *words: str) -> str | None:
+        found, text = self.peek()
+        if found == "word" and text.upper() in words:
+            self.at += 1
+            return text.upper()
+        return None
+
+    def iri(self, kind: str, text: str) -> ox.NamedNode:
+        if kind == "iri":
+            value = text[1:-1]
+        elif kind == "pname":
+            prefix, _, local = text.partition(":")
+            if prefix not in self.prefixes:
+                raise _NotALookup
+            value = self.prefixes[prefix] + local
+        else:
+            raise _NotALookup
+        try:
+            return ox.NamedNode(value)  # refuses a relative IRI (resolved against a base, so left to the engine)
+        except ValueError as error:
+            raise _NotALookup from error
+
+    def slot(self, position: int) -> Slot:
+        kind, text = self.peek()
+        self.at += 1
+        if kind == "var":
+            return text[1:]
+        if kind == "word" and text == "a" and position == 1:
+            return ox.NamedNode(RDF_TYPE)
+        if kind == "string" and position == 2:
+            value = _ESCAPE.sub(lambda m: _ESCAPES[m.group(1)], text[1:-1])
+            following, after = self.peek()
+            try:
+                if following == "lang":
+                    self.at += 1
+                    return ox.Literal(value, language=after[1:])
+                if following == "hats":
+                    self.at += 1
+                    kind, text = self.peek()
+                    self.at += 1
+                    return ox.Literal(value, datatype=self.iri(kind, text))
+                return ox.Literal(value)
+            except ValueError as error:
+                raise _NotALookup from error
+        if kind in ("iri", "pname"):
+            return self.iri(kind, text)
+        raise _NotALookup
+
+
+def _read(text: str) -> Lookup:
+    reader = _Reader(text)
+    while reader.keyword("PREFIX"):
+        name = reader.take("pname")
+        if not name.endswith(":"):
+            raise _NotALookup
+        reader.prefixes[name[:-1]] = reader.iri("iri", reader.take("iri")).value
+    form = reader.keyword("SELECT", "ASK")
+    projection: tuple[str, ...] | None = None
+    distinct = False
+    if form == "SELECT":
+        distinct = reader.keyword("DISTINCT") is not None
+        if reader.peek() == ("punct", "*"):
+            reader.at += 1
+        else:
+            names = []
+            while reader.peek()[0] == "var":
+                names.append(reader.take("var")[1:])
+            if not names or len(set(names)) != len(names):
+                raise _NotALookup
+            projection = tuple(names)
+    elif form != "ASK":
+        raise _NotALookup
+    reader.keyword("WHERE")
+    reader.take("punct", "{")
+    pattern = (reader.slot(0), reader.slot(1), reader.slot(2))
+    if reader.peek() == ("punct", "."):
+        reader.at += 1
+    reader.take("punct", "}")
+    variables = [slot for slot in pattern if isinstance(slot, str)]
+    if len(set(variables)) != len(variables):  # a repeated variable filters index entries: not bounded by rows
+        raise _NotALookup
+    if projection is not None and not set(projection) <= set(variables):
+        raise _NotALookup
+    if distinct and projection is not None and set(projection) != set(variables):  # could skip many entries
+        raise _NotALookup
+    limit, offset = _modifiers(reader) if form == "SELECT" else (None, 0)
+    if reader.peek()[0] != "end":
+        raise _NotALookup
+    return Lookup(form, pattern, projection, distinct, limit, offset)
+
+
+def _modifiers(reader: _Reader) -> tuple[int | None, int]:
+    limit: int | None = None
+    offset = 0
+    for _ in range(2):
+        word = reader.keyword("LIMIT", "OFFSET")
+        if word is None:
+            break
+        value = int(reader.take("number"))
+        if word == "LIMIT" and limit is None:
+            limit = value
+        elif word == "OFFSET" and not offset:
+            offset = value
+        else:
+            raise _NotALookup
+    return limit, offset
+
+
+@functools.lru_cache(maxsize=512)
+def read_lookup(text: str) -> Lookup | None:
+    """The query's parts when it is a lookup of one triple pattern answered in place; else None."""
+    if len(text) > LONGEST:
+        return None
+    try:
+        return _read(text)
+    except _NotALookup:
+        return None
+
+
+def _over(answer: QueryAnswer, request: QueryRequest, rows: int) -> bool:
+    """Whether ``answer`` (written with a LIMIT of ``rows + 1``) has more than ``rows`` rows."""
+    fmt = request.results or RESULT_FORMATS[0]
+    if answer.count >= 0:
+        return answer.count > rows
+    if len(answer.body) < fmt.smallest_row * (rows + 1):
+        return False
+    counted = counted_rows(answer.body, fmt.results)
+    if counted is None:  # read back where no byte pattern is exact (an empty row in JSON)
+        parsed = ox.parse_query_results(answer.body, format=fmt.results)
+        assert isinstance(parsed, ox.QuerySolutions)
+        counted = sum(1 for _ in parsed)
+    return counted > rows
+
+
+class LookupsInPlace:
+    """A query runner that answers lookups of one triple pattern in this process, and hands every other
+    query to ``runner`` (the query processes)."""
+
+    def __init__(self, runner: QueryRunner, store: ox.Store, result_limit: int) -> None:
+        self.runner = runner
+        self.store = store
+        self.result_limit = result_limit
+
+    def answer(self, request: QueryRequest) -> QueryAnswer | None:
+        """The answer when ``request`` is a lookup answered here; None when it goes to the query processes."""
+        if request.default_graphs is not None or request.named_graphs is not None or request.results is None:
+            return None
+        lookup = read_lookup(request.text)
+        if lookup is None or lookup.offset > ROWS:
+            return None
+        answer = write_answer(self.store.query(lookup.text()), request, self.result_limit)
+        if lookup.form == "SELECT" and (lookup.limit is None or lookup.limit > ROWS) and _over(answer, request, ROWS):
+            return None  # a longer answer: the query processes answer it, within the time limit
+        return answer
+
+    def run(
+        self, request: QueryRequest, timeout: float, queue_timeout: float, limit: float | None = None
+    ) -> QueryAnswer:
+        answer = self.answer(request)
+        if answer is not None:
+            return answer
+        return self.runner.run(request, timeout, queue_timeout, limit)
+
+    @property
+    def killed(self) -> int:
+        return self.runner.killed
+
+    @property
+    def broken(self) -> str | None:
+        return self.runner.broken
+
+    @property
+    def pids(self) -> list[int]:
+        return self.runner.pids
+
+    def check(self) -> None:
+        self.runner.check()
+
+    def close(self) -> None:
+        self.runner.close()
