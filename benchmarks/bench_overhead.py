@@ -5,7 +5,8 @@ One lookup (``SELECT ?o { <kommune/0621> skos:prefLabel ?o }``, one row) on the 
 - over HTTP on 127.0.0.1, one client with a kept-alive connection, every server asked in turn in each
   round (so that the machine's noise falls on all alike): a one-route Flask app under plankg's very
   gunicorn and waitress settings (the floor of any Flask endpoint), plankg's ``/-/health`` (its hooks
-  without a query), plankg's ``/sparql``, and ``oxigraph serve-read-only`` on the same store when
+  without a query), plankg's ``/sparql`` (answered in place; and the same answer asked with a
+  ``FILTER (true)``, which takes the trip to a query process), and ``oxigraph serve-read-only`` on the same store when
   installed; once with the requests back to back, once with 50 ms before each (requests that come
   now and then find the server's threads and processes asleep: each hop then costs a wake-up);
 - in one process, without HTTP: the same three Flask answers called as WSGI applications, the
@@ -57,6 +58,8 @@ from plankg.tables.formats import RESULT_FORMATS
 from plankg.web.app import create_app
 
 LOOKUP = "SELECT ?o { <https://w3id.org/plankg/id/kommune/0621> <http://www.w3.org/2004/02/skos/core#prefLabel> ?o }"
+#: The same answer from a query that is not one pattern alone: it takes the trip to a query process.
+THROUGH = LOOKUP.replace(" ?o }", " ?o FILTER (true) }")
 ACCEPT = {"Accept": "application/sparql-results+json"}
 #: The pause before each request in the second HTTP pass (seconds).
 PAUSE = 0.05
@@ -94,6 +97,7 @@ def over_http(store: Path, rounds: int) -> dict[str, dict[str, float]]:
         "Flask route, nothing else": (port + 1, "/trivial"),
         "plankg /-/health": (port, "/-/health"),
         "plankg /sparql lookup": (port, "/sparql?query=" + quote(LOOKUP)),
+        "  the same via the query processes": (port, "/sparql?query=" + quote(THROUGH)),
     }
     if shutil.which("oxigraph"):
         args = ["oxigraph", "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port + 2}"]
