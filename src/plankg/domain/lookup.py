@@ -1,7 +1,7 @@
 """Lookups of one triple pattern, answered in place: no trip to a query process.
 
-The commonest question a client asks is a lookup: a label, everything about one resource, whether a
-statement exists (``SELECT ?o { <x> skos:prefLabel ?o }``, ``SELECT ?p ?o { <x> ?p ?o }``, ``ASK { … }``).
+The commonest question a client asks is a lookup of one triple pattern: the label of a resource,
+everything said about it, whether one statement exists (README, "Lookups skip the trip").
 Its own work is a few microseconds of index reading; the round trip to a query process costs many
 times that (``benchmarks/bench_overhead.py``). So a query that is one triple pattern of the default
 graph, and nothing else, is answered here, by the process that serves the request.
