@@ -2,7 +2,8 @@
 
 Per size (``project``: the project's data; or a number: the synthetic data of that size), the build's
 data are served on 127.0.0.1 by plankg (``serve_store.py``: the real app under its production gunicorn
-settings, every query in a killable query process) and by its peers:
+settings, every query in a killable query process but a lookup of one triple pattern, answered in
+place) and by its peers:
 
 - ``oxigraph serve-read-only`` (pip package ``oxigraph``, the same engine as plankg's pyoxigraph) over
   the very same on-disk store;
