@@ -62,6 +62,7 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
+_END = re.compile(r"\s*\Z")
 _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 _ESCAPE = re.compile(r"\\(.)")
 
@@ -98,34 +99,42 @@ class Lookup:
 
 
 class _Reader:
+    """Reads tokens one at a time, as the grammar asks for them: a text that is no lookup is given up at
+    the first token that does not fit, not after reading all of it."""
+
     def __init__(self, text: str) -> None:
-        self.tokens: list[tuple[str, str]] = []
-        position = 0
-        while position < len(text):
-            if text[position:].isspace():
-                break
-            match = _TOKEN.match(text, position)
-            if match is None or match.lastgroup is None:
-                raise _NotALookup
-            self.tokens.append((match.lastgroup, match.group(match.lastgroup)))
-            position = match.end()
-        self.at = 0
+        self.text = text
+        self.position = 0
+        self.current: tuple[str, str] | None = None
         self.prefixes: dict[str, str] = {}
 
     def peek(self) -> tuple[str, str]:
-        return self.tokens[self.at] if self.at < len(self.tokens) else ("end", "")
+        if self.current is None:
+            if _END.match(self.text, self.position):
+                self.current = ("end", "")
+            else:
+                match = _TOKEN.match(self.text, self.position)
+                if match is None or match.lastgroup is None:
+                    raise _NotALookup
+                self.current = (match.lastgroup, match.group(match.lastgroup))
+                self.position = match.end()
+        return self.current
+
+    def advance(self) -> None:
+        self.peek()
+        self.current = None
 
     def take(self, kind: str, value: str | None = None) -> str:
         found, text = self.peek()
         if found != kind or (value is not None and (text.upper() if kind == "word" else text) != value):
             raise _NotALookup
-        self.at += 1
+        self.advance()
         return text
 
     def keyword(self, *words: str) -> str | None:
         found, text = self.peek()
         if found == "word" and text.upper() in words:
-            self.at += 1
+            self.advance()
             return text.upper()
         return None
 
@@ -146,7 +155,7 @@ class _Reader:
 
     def slot(self, position: int) -> Slot:
         kind, text = self.peek()
-        self.at += 1
+        self.advance()
         if kind == "var":
             return text[1:]
         if kind == "word" and text == "a" and position == 1:
@@ -156,12 +165,12 @@ class _Reader:
             following, after = self.peek()
             try:
                 if following == "lang":
-                    self.at += 1
+                    self.advance()
                     return ox.Literal(value, language=after[1:])
                 if following == "hats":
-                    self.at += 1
+                    self.advance()
                     kind, text = self.peek()
-                    self.at += 1
+                    self.advance()
                     return ox.Literal(value, datatype=self.iri(kind, text))
                 return ox.Literal(value)
             except ValueError as error:
@@ -184,7 +193,7 @@ def _read(text: str) -> Lookup:
     if form == "SELECT":
         distinct = reader.keyword("DISTINCT") is not None
         if reader.peek() == ("punct", "*"):
-            reader.at += 1
+            reader.advance()
         else:
             names = []
             while reader.peek()[0] == "var":
@@ -198,7 +207,7 @@ def _read(text: str) -> Lookup:
     reader.take("punct", "{")
     pattern = (reader.slot(0), reader.slot(1), reader.slot(2))
     if reader.peek() == ("punct", "."):
-        reader.at += 1
+        reader.advance()
     reader.take("punct", "}")
     variables = [slot for slot in pattern if isinstance(slot, str)]
     if len(set(variables)) != len(variables):  # a repeated variable filters index entries: not bounded by rows
