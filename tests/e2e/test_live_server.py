@@ -82,6 +82,34 @@ def get(server: LiveServer, path: str, headers: dict[str, str] | None = None) ->
             return error.code, dict(error.headers), error.read()
 
 
+KOLDING = "https://w3id.org/plankg/id/kommune/0621"
+#: Lookups of one triple pattern (answered by the serving process) and the same with a FILTER (a query process).
+LOOKUPS = [
+    f"SELECT ?p ?o {{ <{KOLDING}> ?p ?o }}",
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?s WHERE { ?s skos:prefLabel 'Kolding'@da . }",
+    f"ASK {{ <{KOLDING}> a ?type }}",
+    f"select * where {{ ?s ?p <{KOLDING}> }} limit 5 offset 1",
+]
+RESULTS = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"]
+
+
+@pytest.mark.parametrize("accept", RESULTS)
+def test_a_lookup_answers_as_a_query_process_does(live_server: LiveServer, accept: str) -> None:
+    for query in LOOKUPS:
+        through = query[: query.rindex("}")] + "FILTER (true) }" + query[query.rindex("}") + 1 :]
+        here = get(live_server, "/sparql?query=" + quote(query), {"Accept": accept})
+        there = get(live_server, "/sparql?query=" + quote(through), {"Accept": accept})
+        assert here[0] == there[0] == 200, (query, here[2][:300])
+        assert here[2] == there[2] and here[1].get("X-Result-Count") == there[1].get("X-Result-Count"), query
+
+
+def test_a_lookup_over_sparqlwrapper(live_server: LiveServer, store: ox.Store) -> None:
+    result = wrapper(live_server, LOOKUPS[0], JSON).queryAndConvert()
+    found = {(b["p"]["value"], b["o"]["value"]) for b in result["results"]["bindings"]}  # type: ignore[index]
+    held = {(q.predicate.value, q.object.value) for q in store.quads_for_pattern(ox.NamedNode(KOLDING), None, None)}
+    assert found == held and len(found) > 10
+
+
 def test_plain_http_errors_and_limits(live_server: LiveServer) -> None:
     status, _, body = get(live_server, "/sparql?query=" + quote("SELECT * { ?s ?p }"))
     assert status == 400 and b"syntax error" in body
