@@ -281,7 +281,10 @@ class LookupsInPlace:
         lookup = read_lookup(request.text)
         if lookup is None or lookup.offset > ROWS:
             return None
-        answer = write_answer(self.store.query(lookup.text()), request, self.result_limit)
+        try:  # evaluated as it is written; what is over the limits is refused (QueryFailed) as there
+            answer = write_answer(self.store.query(lookup.text()), request, self.result_limit)
+        except (OSError, RuntimeError, ValueError, SyntaxError):  # the query processes name what went wrong
+            return None
         if lookup.form == "SELECT" and (lookup.limit is None or lookup.limit > ROWS) and _over(answer, request, ROWS):
             return None  # a longer answer: the query processes answer it, within the time limit
         return answer
