@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 
 from plankg.domain.evaluate import QueryFailed, QueryRequest, execute
 from plankg.domain.lookup import LONGEST, ROWS, LookupsInPlace, read_lookup
-from plankg.tables.formats import RESULT_FORMATS
+from plankg.tables.formats import RDF_FORMATS, RESULT_FORMATS
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
+KOMMUNE = "https://w3id.org/plankg/id/kommune/"
 EX = "http://example.org/"
 
 
@@ -112,6 +113,50 @@ def test_awkward_literals_answer_alike() -> None:
         assert answer.get("boolean") is True or answer["results"]["bindings"], text
 
 
+def described(runner: LookupsInPlace, text: str) -> tuple[list[object], list[object]]:
+    """(the description in place, the query processes' work) in every RDF format: bytes, or the failure."""
+    here, there = [], []
+    for fmt in RDF_FORMATS:
+        request = QueryRequest(text, graph=fmt, held_graphs=frozenset())
+        here.append(_outcome(lambda r=request: runner.answer(r)))  # type: ignore[misc]
+        there.append(_outcome(lambda r=request: execute(runner.store, r, runner.result_limit)))  # type: ignore[misc]
+    return here, there
+
+
+def test_a_description_of_one_resource_answers_alike(served: LookupsInPlace) -> None:
+    store = served.store
+    subjects = sorted(
+        {
+            q.subject.value
+            for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+            if isinstance(q.subject, ox.NamedNode)
+        }
+    )
+    for subject in [*random.Random(7).sample(subjects, 30), "https://w3id.org/plankg/id/kommune/0621"]:
+        here, there = described(served, f"DESCRIBE <{subject}>")
+        assert here == there, subject
+    here, _ = described(served, f"PREFIX k: <{KOMMUNE}> describe k:0621")
+    graph = ox.Dataset(ox.parse(here[0][0], format=ox.RdfFormat.TURTLE))  # type: ignore[index]
+    held = {(q.predicate, q.object) for q in store.quads_for_pattern(ox.NamedNode(f"{KOMMUNE}0621"), None, None)}
+    assert {(q.predicate, q.object) for q in graph} == held and len(held) > 10
+
+
+def test_a_description_that_follows_blank_nodes_or_is_long_goes_to_the_query_processes() -> None:
+    store = ox.Store()
+    node, blank = ox.NamedNode(EX + "s"), ox.BlankNode()
+    store.add(ox.Quad(node, ox.NamedNode(EX + "p"), blank, ox.DefaultGraph()))
+    store.add(ox.Quad(blank, ox.NamedNode(EX + "q"), ox.Literal("inside"), ox.DefaultGraph()))
+    long = ox.NamedNode(EX + "long")
+    for index in range(ROWS + 1):
+        store.add(ox.Quad(long, ox.NamedNode(EX + "p"), ox.Literal(str(index)), ox.DefaultGraph()))
+    store.add(ox.Quad(ox.NamedNode(EX + "short"), ox.NamedNode(EX + "p"), ox.Literal("x"), ox.DefaultGraph()))
+    runner = LookupsInPlace(None, store, 100_000)  # type: ignore[arg-type]
+    assert runner.answer(QueryRequest(f"DESCRIBE <{EX}s>")) is None
+    assert runner.answer(QueryRequest(f"DESCRIBE <{EX}long>")) is None
+    assert runner.answer(QueryRequest(f"DESCRIBE <{EX}short>")) is not None
+    assert runner.answer(QueryRequest(f"DESCRIBE <{EX}short>", graph=None)) is None  # no RDF format accepted
+
+
 def _predicate_counts(store: ox.Store) -> dict[str, int]:
     counts: dict[str, int] = {}
     for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
@@ -180,7 +225,11 @@ def test_a_longer_answer_goes_to_the_query_processes(app) -> None:  # type: igno
         "SELECT ?o { ?s ?p ?o . ?o ?q ?r }",
         "SELECT (1 AS ?o) { ?s ?p ?o }",
         "CONSTRUCT { ?s ?p ?o } { ?s ?p ?o }",
-        "DESCRIBE <http://example.org/s>",
+        "DESCRIBE ?s WHERE { ?s ?p ?o }",
+        "DESCRIBE <http://example.org/s> <http://example.org/t>",
+        "DESCRIBE *",
+        "DESCRIBE 'literal'",
+        "SELECT ?o { ?s ?p ?o } OFFSET 0 OFFSET 5",
         "ASK { ?s ?p ?o } LIMIT 1",
         "INSERT DATA { <http://a/b> <http://a/c> <http://a/d> }",
         "SELECT ?o { 'literal' ?p ?o }",
@@ -202,10 +251,10 @@ TERM = rf'(?:\?[A-Za-z0-9_]+|{IRI}|"(?:[^"\\\n\r]|\\[tnrbf"\\])*"(?:@[a-z]+(?:-[
 SKELETON = re.compile(
     rf"(?:SELECT (?:DISTINCT )?(?:\*|\?[A-Za-z0-9_]+(?: \?[A-Za-z0-9_]+)*)"
     rf" WHERE \{{ {TERM} {TERM} {TERM} \}} LIMIT [0-9]+(?: OFFSET [0-9]+)?"
-    rf"|ASK \{{ {TERM} {TERM} {TERM} \}})"
+    rf"|ASK \{{ {TERM} {TERM} {TERM} \}}|DESCRIBE {IRI})"
 )
 WORDS = (
-    "SELECT ASK DISTINCT WHERE PREFIX SERVICE FILTER GRAPH LIMIT OFFSET a { } . * ?o $s ?p <http://example.org/s>"
+    "SELECT ASK DESCRIBE DISTINCT WHERE PREFIX SERVICE FILTER GRAPH LIMIT OFFSET a { } . * ?o $s ?p <http://example.org/s>"
     " <http://127.0.0.1:9/> ex: ex:s 'x' \"y\"@da 'z'^^ex:t 'a\\'b' 10 # ; , ( ) <s> \"\\n\" }} ' \" \\"
 )
 PIECES = [*WORDS.split(), "\n"]

@@ -103,6 +103,14 @@ def test_a_lookup_answers_as_a_query_process_does(live_server: LiveServer, accep
         assert here[2] == there[2] and here[1].get("X-Result-Count") == there[1].get("X-Result-Count"), query
 
 
+@pytest.mark.parametrize("accept", ["text/turtle", "application/n-triples", "application/ld+json"])
+def test_a_description_answers_as_a_query_process_does(live_server: LiveServer, accept: str) -> None:
+    here = get(live_server, "/sparql?query=" + quote(f"DESCRIBE <{KOLDING}>"), {"Accept": accept})
+    through = f"DESCRIBE ?x WHERE {{ VALUES ?x {{ <{KOLDING}> }} }}"  # not one named resource: a query process
+    there = get(live_server, "/sparql?query=" + quote(through), {"Accept": accept})
+    assert here[0] == there[0] == 200 and here[2] == there[2] and len(here[2]) > 1000
+
+
 def test_a_lookup_over_sparqlwrapper(live_server: LiveServer, store: ox.Store) -> None:
     result = wrapper(live_server, LOOKUPS[0], JSON).queryAndConvert()
     found = {(b["p"]["value"], b["o"]["value"]) for b in result["results"]["bindings"]}  # type: ignore[index]

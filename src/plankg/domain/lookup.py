@@ -4,7 +4,8 @@ The commonest question a client asks is a lookup of one triple pattern: the labe
 everything said about it, whether one statement exists (README, "Lookups skip the trip").
 Its own work is a few microseconds of index reading; the round trip to a query process costs many
 times that (``benchmarks/bench_overhead.py``). So a query that is one triple pattern of the default
-graph, and nothing else, is answered here, by the process that serves the request.
+graph, and nothing else (``SELECT`` or ``ASK``), or the description of one named resource
+(``DESCRIBE`` with one IRI), is answered here, by the process that serves the request.
 
 What makes that safe holds by construction, not by parsing right:
 
@@ -12,7 +13,8 @@ What makes that safe holds by construction, not by parsing right:
   names, limits) by a strict reader that knows only this small form, and a new query is written
   from those parts: terms in the engine's own N-Triples syntax (``str`` of a checked term), variable
   names of letters, digits and ``_``, and a fixed skeleton. Whatever the reader gets wrong, the
-  engine here can only ever see one triple pattern, never ``SERVICE``, ``FROM`` or an update.
+  engine here can only ever see one triple pattern or one IRI described, never ``SERVICE``,
+  ``FROM`` or an update.
 - **The work is small and bounded before it starts.** One pattern without a repeated variable reads
   one index range, one entry per answer row. A lookup is answered here only when its answer has at
   most :data:`ROWS` rows (its own ``LIMIT`` says so, or the index range is read that far and ends),
@@ -21,7 +23,9 @@ What makes that safe holds by construction, not by parsing right:
   too short to need the time limit that the query processes enforce by being killed, and too short
   to hold this process's other threads); a longer answer goes to the query processes, having cost
   at most that much here. ``DISTINCT`` is taken only where it cannot skip rows (every variable of
-  the pattern is projected).
+  the pattern is projected). A description is answered here only when the resource has at most
+  :data:`ROWS` statements and none about a blank node or a quoted triple, which a description
+  would follow further (read first, as the lookup of its statements).
 
 Anything else, and anything the reader is unsure of, goes to the query processes as before; so does
 every query with a protocol dataset (``default-graph-uri``, ``named-graph-uri``). The answer is
@@ -39,7 +43,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from plankg.domain.evaluate import QueryAnswer, QueryRequest, QueryRunner, counted_rows, write_answer
-from plankg.tables.formats import RESULT_FORMATS
+from plankg.tables.formats import RESULT_FORMATS, Format
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -79,7 +83,7 @@ Slot = Term | str  # a term, or a variable's name
 class Lookup:
     """A query of one triple pattern, read into its parts."""
 
-    form: str  # "SELECT" or "ASK"
+    form: str  # "SELECT", "ASK" or "DESCRIBE" (of the pattern's subject)
     pattern: tuple[Slot, Slot, Slot]
     projection: tuple[str, ...] | None = None  # None: SELECT *
     distinct: bool = False
@@ -89,6 +93,8 @@ class Lookup:
     def text(self) -> str:
         """The query written anew from the parts, within the bounds (see the module's documentation)."""
         where = " ".join(f"?{slot}" if isinstance(slot, str) else str(slot) for slot in self.pattern)
+        if self.form == "DESCRIBE":
+            return f"DESCRIBE {self.pattern[0]}"
         if self.form == "ASK":
             return f"ASK {{ {where} }}"
         head = "SELECT DISTINCT " if self.distinct else "SELECT "
@@ -187,7 +193,14 @@ def _read(text: str) -> Lookup:
         if not name.endswith(":"):
             raise _NotALookup
         reader.prefixes[name[:-1]] = reader.iri("iri", reader.take("iri")).value
-    form = reader.keyword("SELECT", "ASK")
+    form = reader.keyword("SELECT", "ASK", "DESCRIBE")
+    if form == "DESCRIBE":  # one resource, named: its statements (a blank node's are checked before answering)
+        kind, text = reader.peek()
+        reader.advance()
+        described = reader.iri(kind, text)
+        if reader.peek()[0] != "end":
+            raise _NotALookup
+        return Lookup(form, (described, "p", "o"))
     projection: tuple[str, ...] | None = None
     distinct = False
     if form == "SELECT":
@@ -223,20 +236,12 @@ def _read(text: str) -> Lookup:
 
 
 def _modifiers(reader: _Reader) -> tuple[int | None, int]:
-    limit: int | None = None
-    offset = 0
-    for _ in range(2):
-        word = reader.keyword("LIMIT", "OFFSET")
-        if word is None:
-            break
-        value = int(reader.take("number"))
-        if word == "LIMIT" and limit is None:
-            limit = value
-        elif word == "OFFSET" and not offset:
-            offset = value
-        else:
+    found: dict[str, int] = {}
+    while (word := reader.keyword("LIMIT", "OFFSET")) is not None:
+        if word in found:  # each clause once, as the grammar has it
             raise _NotALookup
-    return limit, offset
+        found[word] = int(reader.take("number"))
+    return found.get("LIMIT"), found.get("OFFSET", 0)
 
 
 @functools.lru_cache(maxsize=512)
@@ -250,9 +255,8 @@ def read_lookup(text: str) -> Lookup | None:
         return None
 
 
-def _over(answer: QueryAnswer, request: QueryRequest, rows: int) -> bool:
-    """Whether ``answer`` (written with a LIMIT of ``rows + 1``) has more than ``rows`` rows."""
-    fmt = request.results or RESULT_FORMATS[0]
+def _over(answer: QueryAnswer, fmt: Format, rows: int) -> bool:
+    """Whether ``answer`` (written in ``fmt`` with a LIMIT of ``rows + 1``) has more than ``rows`` rows."""
     if answer.count >= 0:
         return answer.count > rows
     if len(answer.body) < fmt.smallest_row * (rows + 1):
@@ -276,18 +280,38 @@ class LookupsInPlace:
 
     def answer(self, request: QueryRequest) -> QueryAnswer | None:
         """The answer when ``request`` is a lookup answered here; None when it goes to the query processes."""
-        if request.default_graphs is not None or request.named_graphs is not None or request.results is None:
+        if request.default_graphs is not None or request.named_graphs is not None:
             return None
         lookup = read_lookup(request.text)
         if lookup is None or lookup.offset > ROWS:
+            return None
+        results = request.results
+        if (request.graph if lookup.form == "DESCRIBE" else results) is None:
+            return None  # no format of the answer's family: the query processes say so
+        if lookup.form == "DESCRIBE" and not self._plain(lookup):
             return None
         try:  # evaluated as it is written; what is over the limits is refused (QueryFailed) as there
             answer = write_answer(self.store.query(lookup.text()), request, self.result_limit)
         except (OSError, RuntimeError, ValueError, SyntaxError):  # the query processes name what went wrong
             return None
-        if lookup.form == "SELECT" and (lookup.limit is None or lookup.limit > ROWS) and _over(answer, request, ROWS):
+        longer = lookup.form == "SELECT" and (lookup.limit is None or lookup.limit > ROWS)
+        if longer and results is not None and _over(answer, results, ROWS):
             return None  # a longer answer: the query processes answer it, within the time limit
         return answer
+
+    def _plain(self, described: Lookup) -> bool:
+        """Whether the described resource has at most ROWS statements, none of them about a blank node or a
+        quoted triple (whose statements a description follows): then it is those statements alone."""
+        probe = Lookup("SELECT", described.pattern, ("o",))
+        try:
+            solutions = self.store.query(probe.text())
+            assert isinstance(solutions, ox.QuerySolutions)
+            body = solutions.serialize(format=ox.QueryResultsFormat.JSON) or b""
+        except (OSError, RuntimeError, ValueError, SyntaxError):
+            return False
+        if b'"type":"bnode"' in body or b'"type":"triple"' in body:
+            return False
+        return not _over(QueryAnswer(body, -1, "solutions"), RESULT_FORMATS[0], ROWS)
 
     def run(
         self, request: QueryRequest, timeout: float, queue_timeout: float, limit: float | None = None
