@@ -1,12 +1,13 @@
 """Running SPARQL queries where a time limit can really stop them.
 
 pyoxigraph cannot be interrupted inside the process that evaluates a query (DESIGN §5), so every
-client query runs in a worker process of a small pool (except a lookup of one triple pattern, whose
-work is bounded before it starts: :mod:`plankg.domain.lookup`). Each worker opens the prepared on-disk store
-read-only; a query past its time limit gets its worker killed and replaced, and the request is
-answered 503. Results are serialised in the worker, counting rows (or triples) against the
-result limit, so nothing partial is ever sent as success. This module and what it imports in the
-worker stay free of Flask and rdflib, so workers start fast and small.
+client query runs in a worker process of a small pool (except a lookup of one triple pattern or
+one resource's description, whose work is bounded before it starts: :mod:`plankg.domain.lookup`).
+Each worker opens the prepared on-disk store read-only; a query past its time limit gets its worker
+killed and replaced, and the request is answered 503. Results are serialised in the worker,
+counting rows (or triples) against the result limit, so nothing partial is ever sent as success.
+This module and what it imports in the worker stay free of Flask and rdflib, so workers start fast
+and small.
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ def create_app(
         if union_triples < 0:  # a store loaded into memory: counted here, in every process that loads it
             union_triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         description = tuple(description_triples(prepared.build_dir, config.base_uri))
-        runner = LookupsInPlace(pool, store, config.result_limit)  # lookups of one pattern skip the trip to a process
+        runner = LookupsInPlace(pool, store, config.result_limit)  # lookups skip the trip to a query process
         app_state = AppState(config, prepared, runner, frozenset(prepared.graphs), union_triples, store, description)
     app.extensions["plankg"] = app_state
     app.extensions["plankg-reload"] = dict(reload_status or {"last_reload_at": None, "last_reload_error": None})

@@ -22,7 +22,7 @@ class AppState:
 
     config: Config
     prepared: Prepared
-    pool: QueryRunner  # clients' queries, within the limits (lookups of one pattern in place, the rest in processes)
+    pool: QueryRunner  # clients' queries, within the limits (lookups in place, the rest in query processes)
     held_graphs: frozenset[str]
     union_triples: int
     store: ReadStore  # documents and pages: bounded lookups, never a client's SPARQL
