@@ -1,10 +1,12 @@
-"""Lookups of one triple pattern, answered in place, answer byte for byte as the query processes do.
+"""Lookups answered in place (one triple pattern, one resource described) answer byte for byte as the
+query processes do.
 
 The query processes' work is :func:`execute` on the client's own text (what a worker runs); the
 answer in place is the query rebuilt from its parts. On the served store of the project's data, for
-every predicate and a sample of subjects, in every results format; on a store of awkward literals;
-at the result limit. And whatever text comes in, what reaches the engine here is one triple pattern
-in the fixed skeleton (property test), and a query of any other form is not answered here.
+every predicate and a sample of subjects, in every results format, and descriptions in every RDF
+format; on a store of awkward literals; at the result limit and past the rows answered here. And
+whatever text comes in, what reaches the engine here is one triple pattern or one IRI described, in
+the fixed skeleton (property test), and a query of any other form is not answered here.
 """
 
 from __future__ import annotations
