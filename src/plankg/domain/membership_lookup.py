@@ -6,8 +6,8 @@ dataset before it can pick one resource's (its cost grows with the dataset); her
 are read by following the resource's own links: its memberships (``org:organization`` or
 ``org:member``), each membership's interval and instants, the cooperation's and member's names.
 Each node is read once, all its properties at a time, from the default graph as served (the union
-of the named graphs, each triple once): about five lookups a membership, where asking per predicate
-and per graph took about sixteen. The cost grows with the resource's memberships only. A test
+of the named graphs, each triple once): 4–5 lookups a membership, where asking per predicate
+and per graph took 16–19. The cost grows with the resource's memberships only. A test
 compares both ways on every cooperation and every municipality.
 """
 
