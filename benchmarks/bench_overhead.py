@@ -6,9 +6,10 @@ One lookup (``SELECT ?o { <kommune/0621> skos:prefLabel ?o }``, one row) on the 
   round (so that the machine's noise falls on all alike): a one-route Flask app under plankg's very
   gunicorn and waitress settings (the floor of any Flask endpoint), plankg's ``/-/health`` (its hooks
   without a query), plankg's ``/sparql`` (answered in place; and the same answer asked with a
-  ``FILTER (true)``, which takes the trip to a query process), and ``oxigraph serve-read-only`` on the same store when
-  installed; once with the requests back to back, once with 50 ms before each (requests that come
-  now and then find the server's threads and processes asleep: each hop then costs a wake-up);
+  ``FILTER (true)``, which takes the trip to a query process), and ``oxigraph serve-read-only`` on
+  the same store when installed; once with the requests back to back, once with 50 ms before each
+  (requests that come now and then find the server's threads and processes asleep: each hop then
+  costs a wake-up);
 - in one process, without HTTP: the same three Flask answers called as WSGI applications, the
   lookup answered in place (``LookupsInPlace.answer``: a query of one triple pattern, rebuilt and
   answered by the serving process), the query pool's round trip that every other query takes
