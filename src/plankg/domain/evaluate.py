@@ -166,7 +166,7 @@ def _solutions(fmt: Format, results: ox.QuerySolutions, limit: int) -> QueryAnsw
         return QueryAnswer(body, -1, "solutions")
     rows = counted_rows(body, fmt.results)
     if rows is None:  # read back (up to the limit) where no byte pattern is exact
-        rows = len(_bounded(_rows(body, fmt), limit))
+        rows = len(_bounded(read_rows(body, fmt), limit))
     elif rows > limit:
         raise _too_many(limit)
     return QueryAnswer(body, rows, "solutions")
@@ -198,7 +198,7 @@ def counted_rows(body: bytes, fmt: ox.QueryResultsFormat | None) -> int | None:
     return None
 
 
-def _rows(body: bytes, fmt: Format) -> Iterator[Any]:
+def read_rows(body: bytes, fmt: Format) -> Iterator[Any]:
     """The rows of a written answer, read back from its bytes."""
     parsed = ox.parse_query_results(body, format=fmt.results)
     assert isinstance(parsed, ox.QuerySolutions)  # a SELECT answer's bytes

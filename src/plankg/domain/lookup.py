@@ -42,10 +42,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from plankg.domain.evaluate import QueryAnswer, QueryRequest, QueryRunner, counted_rows, write_answer
-from plankg.tables.formats import RESULT_FORMATS, Format
+from plankg.domain.evaluate import QueryAnswer, QueryRequest, QueryRunner, counted_rows, read_rows, write_answer
+from plankg.tables.formats import Format
+from plankg.tables.vocab import PREFIXES
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = PREFIXES["rdf"] + "type"
 
 #: The most rows a lookup answered here may have (after its OFFSET, itself at most this).
 ROWS = 1000
@@ -92,9 +93,9 @@ class Lookup:
 
     def text(self) -> str:
         """The query written anew from the parts, within the bounds (see the module's documentation)."""
-        where = " ".join(f"?{slot}" if isinstance(slot, str) else str(slot) for slot in self.pattern)
         if self.form == "DESCRIBE":
             return f"DESCRIBE {self.pattern[0]}"
+        where = " ".join(f"?{slot}" if isinstance(slot, str) else str(slot) for slot in self.pattern)
         if self.form == "ASK":
             return f"ASK {{ {where} }}"
         head = "SELECT DISTINCT " if self.distinct else "SELECT "
@@ -263,9 +264,7 @@ def _over(answer: QueryAnswer, fmt: Format, rows: int) -> bool:
         return False
     counted = counted_rows(answer.body, fmt.results)
     if counted is None:  # read back where no byte pattern is exact (an empty row in JSON)
-        parsed = ox.parse_query_results(answer.body, format=fmt.results)
-        assert isinstance(parsed, ox.QuerySolutions)
-        counted = sum(1 for _ in parsed)
+        counted = sum(1 for _ in read_rows(answer.body, fmt))
     return counted > rows
 
 
@@ -311,7 +310,8 @@ class LookupsInPlace:
             return False
         if b'"type":"bnode"' in body or b'"type":"triple"' in body:
             return False
-        return not _over(QueryAnswer(body, -1, "solutions"), RESULT_FORMATS[0], ROWS)
+        statements = counted_rows(body, ox.QueryResultsFormat.JSON)  # every row binds ?o: exact
+        return statements is not None and statements <= ROWS
 
     def run(
         self, request: QueryRequest, timeout: float, queue_timeout: float, limit: float | None = None

@@ -20,11 +20,11 @@ import pyoxigraph as ox
 from plankg.tables.vocab import PREFIXES
 
 ORG = "http://www.w3.org/ns/org#"
-SKOS_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+SKOS_LABEL = PREFIXES["skos"] + "prefLabel"
 TIME = "http://www.w3.org/2006/time#"
 PLANKG = PREFIXES["plankg"]
 COLLABORATION = ox.NamedNode(ORG + "OrganizationalCollaboration")
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = PREFIXES["rdf"] + "type"
 UNION = ox.DefaultGraph()  # as served, the default graph is the union of the named graphs
 VALUES = tuple(TIME + p for p in ("inXSDDate", "inXSDgYearMonth", "inXSDgYear"))
 
