@@ -235,6 +235,30 @@ def test_translations_are_marked_and_cover_every_quotation(store: ox.Store) -> N
     assert quotations - translated == set()
 
 
+def test_translated_text_is_every_english_text_of_every_translation_graph(project_loaded: Loaded) -> None:
+    prefix = "https://w3id.org/plankg/graph/oversaettelse/"
+    derived = {  # each graph's source, as the graph itself says
+        (q.graph_name.value, q.object.value)
+        for q in project_loaded.quads
+        if q.subject == q.graph_name and q.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom"
+    }
+    expected = {
+        (q.subject.value, q.predicate.value, q.object.value, q.graph_name.value)
+        for q in project_loaded.quads
+        if isinstance(q.graph_name, ox.NamedNode)
+        and q.graph_name.value.startswith(prefix)
+        and isinstance(q.object, ox.Literal)
+        and q.object.language == "en"
+    }
+    # the graphs the build writes (the registry's and the cooperations' names) are among them, described
+    assert {f"{prefix}register", f"{prefix}samarbejder"} <= {graph for *_, graph in expected}
+    rows = answer(load_store(project_loaded.quads), "translated-text")
+    assert {(r["resource"], r["property"], r["translation"], r["graph"]) for r in rows} == expected
+    assert {(r["graph"], r["translationOf"]) for r in rows if "translationOf" in r} == {
+        pair for pair in derived if pair[0].startswith(prefix)
+    }
+
+
 def test_no_english_text_outside_the_translation_graphs_of_the_article(store: ox.Store) -> None:
     rows = store.query("""ASK { GRAPH <https://w3id.org/plankg/graph/kilde/plan09-2009-12-02> { ?s ?p ?o }
         FILTER(LANG(?o) = "en") }""")

@@ -14,7 +14,7 @@ from plankg.domain.validate import validate
 
 from ..support import TEST_DATA, run_cli
 
-INVALID = sorted((TEST_DATA / "invalid").glob("*.ttl"))
+INVALID = sorted(p for p in (TEST_DATA / "invalid").iterdir() if p.suffix in (".ttl", ".trig"))
 
 
 def expectations(path: Path) -> dict[str, str]:

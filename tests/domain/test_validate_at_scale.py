@@ -24,7 +24,7 @@ from plankg.domain.validate import load_shapes, validate
 
 from ..support import TEST_DATA, synthetic_module
 
-INVALID = sorted((TEST_DATA / "invalid").glob("*.ttl"))
+INVALID = sorted(p for p in (TEST_DATA / "invalid").iterdir() if p.suffix in (".ttl", ".trig"))
 ORG = "http://www.w3.org/ns/org#"
 TIME = "http://www.w3.org/2006/time#"
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+from plankg.domain import translations as translation
 from plankg.domain.csvfiles import DataError, read_table
 from plankg.domain.dataset import Loaded
 from plankg.domain.namespaces import (
@@ -97,6 +98,8 @@ def load_cooperations(data: Path, kinds: set[str], codes: set[str]) -> Loaded:
         if row["art"] == AREA_KIND:
             areas.add(str(uri))
         tracked.take(f"{path} row {number}")
+    translation.describe(translations, "samarbejdernes navne", "the cooperations' names")
+    tracked.take(str(path))
     if (data / AREAS).exists():
         _load_areas(data / AREAS, (sources, writers, notes), areas, codes, tracked)
     loaded.files += [p for p in (data / SOURCES, data / COOPERATIONS, data / AREAS) if p.exists()]

@@ -41,24 +41,30 @@ _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 @dataclass
 class Loaded:
-    """Quads read from files, with the files that assert triples about each subject."""
+    """Quads read from files, with the files that assert triples about each subject or in each graph."""
 
     quads: list[ox.Quad] = field(default_factory=list)
     files_by_node: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     files: list[Path] = field(default_factory=list)
+    files_by_graph: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def add(self, quads: Iterable[ox.Quad], origin: str) -> None:
         """Add quads read from ``origin`` (a file name, or a table row)."""
+        graphs = set()
         for quad in quads:
             self.quads.append(quad)
             self.files_by_node[node_key(quad.subject)].add(origin)
+            graphs.add(quad.graph_name)
+        for graph in graphs:
+            self.files_by_graph[node_key(graph)].add(origin)
 
     def extend(self, other: Loaded) -> None:
         """Add everything ``other`` holds."""
         self.quads.extend(other.quads)
         self.files.extend(other.files)
-        for key, files in other.files_by_node.items():
-            self.files_by_node[key].update(files)
+        for mine, theirs in ((self.files_by_node, other.files_by_node), (self.files_by_graph, other.files_by_graph)):
+            for key, files in theirs.items():
+                mine[key].update(files)
 
     def files_for(self, node: Node) -> list[str]:
         """The files that assert triples about ``node`` (an rdflib term), sorted."""

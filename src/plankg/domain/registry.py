@@ -19,6 +19,7 @@ from rdflib import URIRef
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from plankg.domain import translations as translation
 from plankg.domain.csvfiles import DataError, read_table
 from plankg.domain.namespaces import (
     CV,
@@ -188,6 +189,7 @@ def build_registry(folder: Path) -> list[ox.Quad]:
     for unit in municipalities:
         _add_municipality(writers, sources, unit)
     _add_geometry(writers[BOUNDARIES.slug], municipalities, regions, boundaries, homes)
+    translation.describe(translations, "registrenes navne", "the registries' names")
     return [q for w in (*writers.values(), translations) for q in w.quads]
 
 

@@ -5,7 +5,9 @@ SPARQL-based constraints run once each on the embedded engine (:mod:`shacl_sparq
 them once per focus node, which took minutes at 100k triples). ``reference=True`` leaves every
 constraint to pyshacl: the differential tests' reference. Each result is turned into a
 :class:`Finding` naming focus node, path, value, rule, message and the files that assert
-triples about the node.
+triples about the node. One rule is about named graphs, which shapes over the union cannot see: a
+translation graph describes itself (:func:`translations.undescribed`); its finding names the graph and
+the files that write into it.
 """
 
 from __future__ import annotations
@@ -20,13 +22,15 @@ from rdflib.collection import Collection
 from rdflib.namespace import NamespaceManager, split_uri
 from rdflib.term import Node
 
-from plankg.domain import shacl_sparql
+from plankg.domain import shacl_sparql, translations
 from plankg.domain.dataset import Loaded
 from plankg.domain.namespaces import SH, SKOS
 from plankg.domain.rdf import to_rdflib_graph
 from plankg.tables import project
 from plankg.tables.vocab import PREFIXES, PROFILE
 
+#: The rule of :func:`translations.undescribed`, named in its findings.
+GRAPH_RULE = "plankg:SelfDescribedTranslationGraph"
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 
@@ -99,7 +103,8 @@ def load_shapes() -> Graph:
 
 
 def validate(loaded: Loaded, shapes: Graph | None = None, reference: bool = False) -> Report:
-    """Validate the union of ``loaded``'s graphs against plankg's shapes (``reference``: all in pyshacl)."""
+    """Validate the union of ``loaded``'s graphs against plankg's shapes (``reference``: all in pyshacl), and
+    its graphs against the one rule about graphs: a translation graph describes itself (``translations``)."""
     shapes = shapes or load_shapes()
     core, constraints = (shapes, []) if reference else shacl_sparql.split(shapes)
     data = to_rdflib_graph(loaded.quads)
@@ -112,9 +117,28 @@ def validate(loaded: Loaded, shapes: Graph | None = None, reference: bool = Fals
         store = ox.Store()
         store.bulk_extend(loaded.quads)
         findings += [_sparql_finding(r, shapes, data, loaded) for r in shacl_sparql.run(constraints, store)]
+    findings += [_graph_finding(graph, loaded) for graph in translations.undescribed(loaded.quads)]
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     return Report(
         sorted(findings, key=lambda f: (order[f.severity], f.focus, f.path or "", f.rule, f.value or "", f.message))
+    )
+
+
+def _graph_finding(graph: str, loaded: Loaded) -> Finding:
+    """A translation graph that does not describe itself: a rule about graphs, which SHACL over the union cannot see."""
+    return Finding(
+        severity="Violation",
+        focus=graph,
+        label=None,
+        path=None,
+        value=None,
+        rule=GRAPH_RULE,
+        shape="translation graphs (plankg.domain.translations)",
+        message=(
+            "A translation graph says in itself that it is one: add "
+            f"<{graph}> a prov:Entity (with its title, language and author) to the graph."
+        ),
+        files=sorted(loaded.files_by_graph.get(graph, ())),
     )
 
 
