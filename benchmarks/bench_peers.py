@@ -158,7 +158,7 @@ def virtuoso_peer(dump: Path, folder: Path) -> Peer | None:
         return None
     from tests.virtuoso import Virtuoso
 
-    virtuoso = Virtuoso(folder / "virtuoso")
+    virtuoso = Virtuoso(folder / f"virtuoso-{dump.stem}")  # a database of its own for each size in the run
     shutil.copy(dump, virtuoso.folder / "data.nq")
     virtuoso._sql(f"ld_dir('{virtuoso.folder}', 'data.nq', 'urn:plankg:default'); rdf_loader_run(); checkpoint;")
     return Peer("virtuoso", virtuoso.http_port, "/sparql", virtuoso.stop, form=True)
