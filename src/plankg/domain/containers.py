@@ -12,7 +12,7 @@ import io
 import pyoxigraph as ox
 
 from plankg.domain.resources import PAGE_SIZE, Document, asserted
-from plankg.domain.store import ReadStore
+from plankg.domain.store import UNION, ReadStore
 from plankg.tables.queries import internal
 from plankg.tables.vocab import PREFIXES
 
@@ -38,18 +38,22 @@ def collection_name(iri: str, base: str) -> str | None:
 
 
 def collection_members(store: ReadStore, slug: str) -> list[ox.NamedNode]:
-    """Every member of the collection (every resource of its class), in IRI order."""
+    """Every member of the collection (every resource of its class), in IRI order.
+
+    Read from the served default graph, the union of the named graphs: each member's type once, not
+    once more for every graph that states it (at 1M a third of the time).
+    """
     klass = ox.NamedNode(COLLECTIONS[slug][0])
-    found = {q.subject for q in store.quads_for_pattern(None, TYPE, klass, None) if isinstance(q.subject, ox.NamedNode)}
+    typed = store.quads_for_pattern(None, TYPE, klass, UNION)
+    found = {q.subject for q in typed if isinstance(q.subject, ox.NamedNode)}
     return sorted(found, key=lambda n: n.value)
 
 
-def collection_document(store: ReadStore, iri: str, slug: str, page: int = 0) -> Document:
-    """One page of the collection: its own triples (default graph), ``PAGE_SIZE`` members (in IRI order)
-    and their labels (their graphs); how many members there are in all."""
+def collection_document(store: ReadStore, iri: str, slug: str, members: list[ox.NamedNode], page: int = 0) -> Document:
+    """One page of the collection: its own triples (default graph), ``PAGE_SIZE`` of its ``members`` (all of
+    them, in IRI order: :func:`collection_members`) and their labels (their graphs); how many there are."""
     _, label_da, label_en = COLLECTIONS[slug]
     node = ox.NamedNode(iri)
-    members = collection_members(store, slug)
     quads = [
         ox.Quad(node, TYPE, CONTAINER),
         ox.Quad(node, LABEL, ox.Literal(label_da, language="da")),

@@ -116,6 +116,16 @@ class Atlas:
         """Each cooperation's place in the palette: by its place among all cooperations (sorted once)."""
         return {uri: place % len(PALETTE) for place, uri in enumerate(sorted(self.cooperations))}
 
+    @functools.cached_property
+    def memberships_of(self) -> dict[str, list[tuple[Place, Evidence]]]:
+        """Each cooperation's members (places by code) with what the sources say: built once, so that a page
+        of cooperations visits its own memberships, not every membership of every place."""
+        found: dict[str, list[tuple[Place, Evidence]]] = {}
+        for place in sorted(self.places.values(), key=lambda p: p.code):
+            for cooperation, evidence in place.memberships.items():
+                found.setdefault(cooperation, []).append((place, evidence))
+        return found
+
     def colour(self, cooperation: str) -> str:
         """The cooperation's colour: by its place among all cooperations."""
         index = self.colour_index(cooperation)
@@ -295,8 +305,7 @@ def feature_collection(
 
 def members_of(atlas: Atlas, cooperation: str) -> list[str]:
     """The places that were ever members of ``cooperation``, by code."""
-    members = [p for p in atlas.places.values() if cooperation in p.memberships]
-    return [p.uri for p in sorted(members, key=lambda p: p.code)]
+    return [place.uri for place, _ in atlas.memberships_of.get(cooperation, [])]
 
 
 def of_kind(atlas: Atlas, kind: str, day: dt.date) -> list[str]:

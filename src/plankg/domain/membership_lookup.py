@@ -17,6 +17,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from plankg.domain.store import UNION
 from plankg.tables.vocab import PREFIXES
 
 ORG = "http://www.w3.org/ns/org#"
@@ -25,7 +26,6 @@ TIME = "http://www.w3.org/2006/time#"
 PLANKG = PREFIXES["plankg"]
 COLLABORATION = ox.NamedNode(ORG + "OrganizationalCollaboration")
 RDF_TYPE = PREFIXES["rdf"] + "type"
-UNION = ox.DefaultGraph()  # as served, the default graph is the union of the named graphs
 VALUES = tuple(TIME + p for p in ("inXSDDate", "inXSDgYearMonth", "inXSDgYear"))
 
 

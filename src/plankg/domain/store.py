@@ -17,6 +17,9 @@ ATLAS = "atlas.pickle"
 SEARCH = "search.pickle"
 T = TypeVar("T")
 
+#: As served, the default graph is the union of the named graphs (each triple once).
+UNION = ox.DefaultGraph()
+
 
 def load_store(quads: Iterable[ox.Quad]) -> ox.Store:
     """An in-memory pyoxigraph store holding ``quads``."""

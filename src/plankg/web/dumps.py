@@ -149,14 +149,11 @@ def _gzipped(path: Path) -> Path:
 @bp.route("/sitemap.xml")
 def sitemap() -> Response:
     """Every document a search engine may want: the dataset, the collections and their members."""
-    from plankg.domain.containers import COLLECTIONS, collection_members
-
     root = state().config.base_uri.rstrip("/")  # the configured base, never the Host header
     base = state().config.base_uri + "id/"
     paths = [url_for("pages.front"), url_for("pages.overview_map"), url_for("dumps.dataset")]
-    for slug in COLLECTIONS:
+    for slug, members in state().collections.items():
         paths.append(url_for("linkeddata.document", path=slug))
-        members = collection_members(state().store, slug)
         paths += [url_for("linkeddata.document", path=member.value[len(base) :]) for member in members]
     urls = "".join(f"<url><loc>{escape(root + p)}</loc></url>\n" for p in paths)
     body = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n'

@@ -63,6 +63,8 @@ class Fact:
 
     predicate: Cell
     values: list[Value] = field(default_factory=list)
+    #: The values by cell, so that adding one looks it up instead of scanning them (a collection lists 500).
+    by_cell: dict[Cell, Value] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass
@@ -199,9 +201,10 @@ def _add(
     if fact is None:
         fact = Fact(predicate)
         group.facts.append(fact)
-    held = next((v for v in fact.values if v.cell == value), None)
+    held = fact.by_cell.get(value)
     if held is None:
-        fact.values.append(Value(value, list(sources)))
+        fact.by_cell[value] = held = Value(value, list(sources))
+        fact.values.append(held)
     else:
         held.sources += [s for s in sources if s not in held.sources]
 

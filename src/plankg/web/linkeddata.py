@@ -88,7 +88,7 @@ def _collection(iri: str, slug: str, extension: str | None, base: str) -> Respon
     store = state().store
     paged = chosen is not GEOJSON and chosen.extension != "csv"  # the map and the table are whole
     page = max(0, request.args.get("page", 0, type=int) or 0) if paged else 0
-    found = collection_document(store, iri, slug, page) if paged else None
+    found = collection_document(store, iri, slug, state().collections[slug], page) if paged else None
     if found is not None and found.past_the_last_member:
         raise NotHeld(f"<{iri}> has {found.members_total} members: page {page} is past the last", iri, chosen is HTML)
     tag = _etag(iri, page, chosen)

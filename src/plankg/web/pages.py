@@ -82,15 +82,10 @@ def cooperations_by_kind(
 ) -> list[tuple[str, list[dict[str, object]]]]:
     """The cooperations (and planning areas) on a page of ``/id/samarbejde`` (``shown``) grouped by kind,
     with members today."""
-    states_of: dict[str, list[str]] = defaultdict(list)
-    for place in atlas.places.values():
-        for uri, evidence in place.memberships.items():
-            if uri in shown:
-                states_of[uri].append(state_on(evidence, today.isoformat())[0])
     grouped: dict[str, list[dict[str, object]]] = defaultdict(list)
     cooperations = [(uri, names) for uri, names in atlas.cooperations.items() if uri in shown]
     for uri, names in sorted(cooperations, key=lambda item: item[1].get(lang) or item[1].get("da", "")):
-        states = states_of[uri]
+        states = [state_on(evidence, today.isoformat())[0] for _, evidence in atlas.memberships_of.get(uri, [])]
         entry: dict[str, object] = {
             "name": names.get(lang) or names.get("da", uri),
             "href": local_href(uri) or "",

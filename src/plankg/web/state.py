@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from flask import current_app
 
 from plankg.domain.config import Config
+from plankg.domain.containers import COLLECTIONS, collection_members
 from plankg.domain.evaluate import QueryRunner
 from plankg.domain.geo import Atlas, load_atlas
 from plankg.domain.search import SearchIndex, build_index
@@ -32,6 +33,11 @@ class AppState:
     def search(self) -> SearchIndex:
         """Everything with a name, indexed once per data version (when the store was made, if it is on disk)."""
         return read_derived(self.prepared.derived, SEARCH, SearchIndex) or build_index(self.store)
+
+    @functools.cached_property
+    def collections(self) -> dict[str, list[ox.NamedNode]]:
+        """Each collection's members in IRI order, read once per data version (the store does not change)."""
+        return {slug: collection_members(self.store, slug) for slug in COLLECTIONS}
 
     @functools.cached_property
     def atlas(self) -> Atlas:
