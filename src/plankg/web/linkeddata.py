@@ -24,7 +24,7 @@ from plankg.web.errors import NotHeld
 from plankg.web.messages import ui_language
 from plankg.web.pages import render_document
 from plankg.web.params import day_param
-from plankg.web.state import local_href, state
+from plankg.web.state import page_finder, state
 
 bp = Blueprint("linkeddata", __name__)
 DOCUMENT_FORMATS = FAMILIES["page"]
@@ -74,12 +74,12 @@ def _geojson(iri: str) -> bytes:
     atlas = state().atlas
     day = day_param(state().config.current_day())
     if iri in atlas.places:
-        return geo.to_bytes({**geo.feature(atlas, iri, local_href, day), "attribution": atlas.attribution})
+        return geo.to_bytes({**geo.feature(atlas, iri, page_finder(), day), "attribution": atlas.attribution})
     base = state().config.base_uri
     if iri in atlas.cooperations:
-        return geo.to_bytes(geo.feature_collection(atlas, geo.members_of(atlas, iri), local_href, day, iri))
+        return geo.to_bytes(geo.feature_collection(atlas, geo.members_of(atlas, iri), page_finder(), day, iri))
     kind = {f"{base}id/kommune": "municipality", f"{base}id/region": "region"}[iri]
-    return geo.to_bytes(geo.feature_collection(atlas, geo.of_kind(atlas, kind, day), local_href, day, iri))
+    return geo.to_bytes(geo.feature_collection(atlas, geo.of_kind(atlas, kind, day), page_finder(), day, iri))
 
 
 def _collection(iri: str, slug: str, extension: str | None, base: str) -> Response:

@@ -18,7 +18,7 @@ from plankg.tables.vocab import PREFIXES
 from plankg.web.facts import Labeller, Sources, compact, grouped_facts
 from plankg.web.messages import MAP_TEXT, MEMBERSHIP_STATES, TEXT, human_date, ui_language
 from plankg.web.params import day_param
-from plankg.web.state import local_href, state
+from plankg.web.state import local_href, page_finder, state
 from plankg.web.summary import Summary, region_entry
 
 bp = Blueprint("pages", __name__)
@@ -83,12 +83,13 @@ def cooperations_by_kind(
     """The cooperations (and planning areas) on a page of ``/id/samarbejde`` (``shown``) grouped by kind,
     with members today."""
     grouped: dict[str, list[dict[str, object]]] = defaultdict(list)
+    href = page_finder()
     cooperations = [(uri, names) for uri, names in atlas.cooperations.items() if uri in shown]
     for uri, names in sorted(cooperations, key=lambda item: item[1].get(lang) or item[1].get("da", "")):
         states = [state_on(evidence, today.isoformat())[0] for _, evidence in atlas.memberships_of.get(uri, [])]
         entry: dict[str, object] = {
             "name": names.get(lang) or names.get("da", uri),
-            "href": local_href(uri) or "",
+            "href": href(uri) or "",
             "colour": atlas.colour_index(uri),
             "members": states.count("member"),
             "documented": states.count("last documented"),
@@ -122,15 +123,15 @@ def _describe_membership(row: dict[str, str], names: Labeller) -> dict[str, obje
     kind = str(row.get("art", ""))
     return dict(
         row,
-        cooperation_href=local_href(str(row["uri"])) or "",
-        member_href=local_href(str(row["medlem"])) or "",
+        cooperation_href=names.local_href(str(row["uri"])) or "",
+        member_href=names.local_href(str(row["medlem"])) or "",
         colour=atlas.colour_index(str(row["uri"])),
         kind=atlas.kind_names.get(kind, {}).get(lang, "") or compact(kind),
         dates={key: human_date(str(row[key]), lang) for key in ("fra", "til") if row.get(key)},
         seen=[human_date(day, lang) for day in evidence.seen],
         state=status,
         state_text=MEMBERSHIP_STATES[lang][status] + (f" {human_date(documented, lang)}" if documented else ""),
-        sources=[(names.label(iri), local_href(iri) or iri) for iri in str(row.get("kilder", "")).split()],
+        sources=[(names.label(iri), names.local_href(iri) or iri) for iri in str(row.get("kilder", "")).split()],
         notes=[note for note in str(row.get("noter", "")).split(" | ") if note],
     )
 
@@ -148,7 +149,7 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str, st
     """The HTML page of a resource document: what it is first, then its facts grouped, then the formats."""
     lang = ui_language()
     app_state = state()
-    names = Labeller(found.quads, lang, app_state.store, local_href)
+    names = Labeller(found.quads, lang, app_state.store, page_finder())
     sources = Sources(app_state.config.base_uri, names)
     store, atlas, today = app_state.store, app_state.atlas, app_state.config.current_day()
     if found.iri in atlas.cooperations:  # lookups bounded by the resource (never a scan of every membership)

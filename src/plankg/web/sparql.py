@@ -22,7 +22,7 @@ from plankg.web.messages import TEXT, ui_language
 from plankg.web.observability import set_outcome
 from plankg.web.protocol import read_request
 from plankg.web.security import QUERY_PAGE_POLICY, open_cors
-from plankg.web.state import local_href, state
+from plankg.web.state import local_href, page_finder, state
 
 bp = Blueprint("sparql", __name__)
 
@@ -132,7 +132,7 @@ def results_page(query: str, body: bytes, kind: str, problem: SyntaxProblem | No
 
 def _labels(iris: list[ox.NamedNode], lang: str) -> dict[str, str]:
     """Labels of the first IRIs of an answer in the page language, as resource pages find them."""
-    names = Labeller([], lang, state().store, local_href)
+    names = Labeller([], lang, state().store, page_finder())
     return {iri.value: names.label(iri.value) for iri in list(dict.fromkeys(iris))[:LABELLED] if names.known(iri.value)}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -53,12 +54,22 @@ def state() -> AppState:
 
 def local_href(iri: str) -> str | None:
     """The path of ``iri``'s page on this server, or None for an IRI served elsewhere."""
-    base = state().config.base_uri
-    for prefix, route in (
-        (base + "id/", "/doc/"),
-        (CANONICAL_BASE + "id/", "/doc/"),
-        (CANONICAL_BASE + "def/", "/def/"),
-    ):
+    return _href(_routes(state().config.base_uri), iri)
+
+
+def page_finder() -> Callable[[str], str | None]:
+    """:func:`local_href` with this app's base looked up once: for a document that links thousands of IRIs
+    (a cooperation's GeoJSON, a collection's page), where looking the app up for each cost a fifth of the time."""
+    return functools.partial(_href, _routes(state().config.base_uri))
+
+
+@functools.lru_cache(maxsize=16)
+def _routes(base: str) -> tuple[tuple[str, str], ...]:
+    return ((base + "id/", "/doc/"), (CANONICAL_BASE + "id/", "/doc/"), (CANONICAL_BASE + "def/", "/def/"))
+
+
+def _href(routes: tuple[tuple[str, str], ...], iri: str) -> str | None:
+    for prefix, route in routes:
         if iri.startswith(prefix):
             return route + iri[len(prefix) :]
     return None
