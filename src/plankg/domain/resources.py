@@ -45,12 +45,8 @@ def asserted(quads: list[ox.Quad]) -> list[ox.Quad]:
     The served default graph also holds the union of the named graphs, so a default-graph quad
     counts only when no named graph holds the same triple (data loaded from a triple format).
     """
-    named = {(q.subject, q.predicate, q.object) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}
-    return [
-        q
-        for q in quads
-        if not isinstance(q.graph_name, ox.DefaultGraph) or (q.subject, q.predicate, q.object) not in named
-    ]
+    named = {q.triple for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}  # hashed by the engine
+    return [q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph) or q.triple not in named]
 
 
 def _matching(
