@@ -13,11 +13,13 @@ from plankg.web.errors import ProtocolError
 from plankg.web.protocol import _pairs, form_pairs
 
 #: Pieces a form body is made of, awkward ones included: escapes of any byte (not UTF-8 alone), escapes
-#: that are none, a bare ``%``, backslashes (which the reader doubles before decoding), ``+``, separators.
+#: that are none, a bare ``%``, backslashes (which the reader doubles before decoding), ``+``, separators,
+#: raw control characters.
 PIECES = st.one_of(
     st.sampled_from(
         ["%", "%z", "%zz", "%4", "%4g", "\\", "\\x41", "\\\\", "+", "&", "=", "&&", "==", ";", "%%", "%25"]
     ),
+    st.sampled_from(["\n", "\r\n", "\t", " ", "\x00", "\x7f"]),  # raw control characters and spaces
     st.integers(0, 255).map(lambda b: f"%{b:02X}"),
     st.integers(0, 255).map(lambda b: f"%{b:02x}"),
     st.text(alphabet="abcXYZ019-_.~*'()!?{}<>#/:", max_size=6),
