@@ -13,6 +13,10 @@ ID = Namespace(BASE + "id/")
 DEF = Namespace(BASE + "def/")
 GRAPH = Namespace(BASE + "graph/")
 DATA = Namespace(BASE + "data/")
+#: plankg itself, as an organisation: the dataset's publisher and the author of its translations.
+PLANKG_ORGANISATION = ID["organisation/plankg"]
+#: The EU's authority tables (languages, file types, licences as the EU names them).
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 
 PLANKG = Namespace(PREFIXES["plankg"])
 TEMA = Namespace(PREFIXES["tema"])

@@ -16,13 +16,12 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from plankg.domain.namespaces import DCT, ID, PROV, RDF, translation_graph
+from plankg.domain.namespaces import DCT, EU_AUTHORITY, PLANKG_ORGANISATION, PROV, RDF, translation_graph
 from plankg.domain.rdf import GraphWriter, iri, text
 
 #: Where translation graphs live: ``…/graph/oversaettelse/``.
 PREFIX = str(translation_graph(""))
-TRANSLATOR = ID["organisation/plankg"]
-_ENGLISH = URIRef("http://publications.europa.eu/resource/authority/language/ENG")
+_ENGLISH = URIRef(EU_AUTHORITY + "language/ENG")
 _TYPE, _ENTITY = iri(RDF.type), iri(PROV.Entity)
 
 
@@ -39,7 +38,7 @@ def describe(writer: GraphWriter, of_da: str, of_en: str) -> None:
     writer.add(graph, DCT.description, text("Oversættelserne er plankg's egne, ikke kildens tekst.", "da"))
     writer.add(graph, DCT.description, text("The translations are plankg's own, not text of the source.", "en"))
     writer.add(graph, DCT.language, _ENGLISH)
-    writer.add(graph, PROV.wasAttributedTo, TRANSLATOR)
+    writer.add(graph, PROV.wasAttributedTo, PLANKG_ORGANISATION)
 
 
 def undescribed(quads: Iterable[ox.Quad]) -> list[str]:

@@ -18,11 +18,13 @@ from plankg.domain.namespaces import (
     DCAT,
     DCATAP,
     DCT,
+    EU_AUTHORITY,
     FOAF,
     GEO,
     GRAPH,
     ID,
     PLANKG,
+    PLANKG_ORGANISATION,
     PROV,
     RDF,
     RDFS,
@@ -39,13 +41,13 @@ from plankg.tables.queries import internal
 from plankg.tables.vocab import CANONICAL_BASE
 
 BASE = CANONICAL_BASE
-EU = "http://publications.europa.eu/resource/authority/"
+EU = EU_AUTHORITY
 IANA = "https://www.iana.org/assignments/media-types/"
 CC_BY = URIRef("http://creativecommons.org/licenses/by/4.0/")
 DATASET = DATA["plankg"]
 CATALOG = DATA["katalog"]
 SERVICE = DATA["sparql-tjeneste"]
-PUBLISHER = ID["organisation/plankg"]
+PUBLISHER = PLANKG_ORGANISATION
 WIKIDATA = URIRef("http://www.wikidata.org/")
 DAWA = URIRef("https://api.dataforsyningen.dk/")
 
