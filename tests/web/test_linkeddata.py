@@ -316,6 +316,44 @@ def test_the_union_is_counted_when_the_store_is_made_not_when_a_worker_starts(ap
     assert counts == [str(len(union))]
 
 
+def test_a_members_memberships_are_paged_with_its_links(app, client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A municipality's table of memberships shows those among its page's incoming links: over the pages,
+    each of its memberships once, and on each page just the memberships the page's document links."""
+    import re
+    from html import unescape
+
+    from plankg.domain import resources
+    from plankg.domain.membership_lookup import memberships_of
+    from plankg.web import pages
+
+    served = app.extensions["plankg"].store
+    places = [iri for iri, place in app.extensions["plankg"].atlas.places.items() if place.kind == "municipality"]
+    iri = max(places, key=lambda place: (len(memberships_of(served, member=place)), place))
+    expected = sorted(row["navn"] for row in memberships_of(served, member=iri))
+    links = resources.describe(served, iri).incoming_total  # type: ignore[union-attr]
+    assert len(expected) >= 2 and links >= 6
+    size = links // 3  # three pages or four
+    for module in (resources, pages):
+        monkeypatch.setattr(module, "PAGE_SIZE", size)
+    member = ox.NamedNode("http://www.w3.org/ns/org#member")
+    path = "/doc/" + iri.split("/id/", 1)[1]
+    shown: list[str] = []
+    for page in range((links - 1) // size + 1):
+        html = client.get(f"{path}?page={page}&lang=en", headers={"Accept": "text/html"}).data.decode()
+        table = re.search(r'<table class="memberships">(.*?)</table>', html, re.S)
+        rows = [unescape(name) for name in re.findall(r'<tr data-state="[^"]*"><td>.*?<a [^>]*>([^<]*)</a>', table.group(1) if table else "")]
+        linked = {s for s, p, o in parse(client.get(f"{path}.nt?page={page}")) if p == member and o == ox.NamedNode(iri)}
+        assert len(rows) == len(linked), page  # the table holds the memberships this page links, no other
+        assert rows == sorted(rows)
+        shown += rows
+        last = min(links, (page + 1) * size)
+        assert f"Incoming links {page * size + 1}–{last} of {links}." in html
+        if rows:
+            assert f"The memberships among incoming links {page * size + 1}–{last} of {links}" in html
+        assert ('rel="prev"' in html) == (page > 0) and ('rel="next"' in html) == (last < links)
+    assert sorted(shown) == expected
+
+
 def test_a_collection_pages_through_its_members(client, store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Five to a page (the project's few cooperations span pages): every member once, next and prev links."""
     from plankg.domain import containers, resources

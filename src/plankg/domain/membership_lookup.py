@@ -109,7 +109,11 @@ def memberships_of(store: Any, cooperation: str | None = None, member: str | Non
         found = store.quads_for_pattern(None, ox.NamedNode(ORG + "member"), ox.NamedNode(member), UNION)
     else:
         raise ValueError("memberships of a cooperation or of a member")
-    memberships = dict.fromkeys(q.subject for q in found if isinstance(q.subject, ox.NamedNode))
+    return membership_rows(store, [q.subject for q in found if isinstance(q.subject, ox.NamedNode)])
+
+
+def membership_rows(store: Any, memberships: list[ox.NamedNode]) -> list[dict[str, str]]:
+    """The rows of these memberships (each once), ordered as the table orders them."""
     nodes = _Nodes(store)
-    rows = [row for row in (_row(nodes, m) for m in memberships) if row is not None]
+    rows = [row for row in (_row(nodes, m) for m in dict.fromkeys(memberships)) if row is not None]
     return sorted(rows, key=lambda row: (row["navn"], row["kode"]))

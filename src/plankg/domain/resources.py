@@ -13,7 +13,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-PAGE_SIZE = 500
+PAGE_SIZE = 100
 LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
 #: How deep sub-resources are followed (kommune → omraade → geometri; samarbejde → medlemskab → periode → instant).
 DEPTH = 4

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, render_template
 from plankg.domain.containers import RDFS_MEMBER
 from plankg.domain.evidence import Evidence, state_on
 from plankg.domain.geo import Atlas
-from plankg.domain.membership_lookup import memberships_of
+from plankg.domain.membership_lookup import ORG, membership_rows, memberships_of
 from plankg.domain.resources import PAGE_SIZE, Document
 from plankg.tables.formats import GEOJSON, TABLE, TITLES
 from plankg.tables.vocab import PREFIXES
@@ -145,6 +145,20 @@ def _members(found: Document) -> set[str]:
     }
 
 
+ORG_MEMBER = ox.NamedNode(ORG + "member")
+
+
+def _linked_memberships(found: Document) -> list[ox.NamedNode]:
+    """The memberships of the resource among the links a page of its document shows (a member of hundreds
+    of cooperations is paged with its links)."""
+    resource = ox.NamedNode(found.iri)
+    return [
+        q.subject
+        for q in found.quads
+        if q.predicate == ORG_MEMBER and q.object == resource and isinstance(q.subject, ox.NamedNode)
+    ]
+
+
 def render_document(found: Document, base: str, formats: list[tuple[str, str, str]]) -> str:
     """The HTML page of a resource document: what it is first, then its facts grouped, then the formats."""
     lang = ui_language()
@@ -155,7 +169,7 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str, st
     if found.iri in atlas.cooperations:  # lookups bounded by the resource (never a scan of every membership)
         memberships = memberships_of(store, cooperation=found.iri)
     else:
-        memberships = memberships_of(store, member=found.iri) if found.iri in atlas.places else []
+        memberships = membership_rows(store, _linked_memberships(found)) if found.iri in atlas.places else []
     geojson = next((href for _, media_type, href in formats if media_type == GEOJSON.media_type), None)
     summary = Summary(found, names, sources, atlas, today)
     if summary.kind == "cooperation":  # its memberships as a table, as on the dataset page
