@@ -316,6 +316,36 @@ def test_the_union_is_counted_when_the_store_is_made_not_when_a_worker_starts(ap
     assert counts == [str(len(union))]
 
 
+def test_incoming_links_are_paged_as_triples_each_with_all_its_graphs(client, project_loaded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The resource linked by the most triples of which some are stated in two graphs: its links come a page
+    of triples at a time, in order, each triple on one page with every graph that states it, and all of
+    them over the pages (counted from the loaded quads)."""
+    from plankg.domain import resources
+
+    quads: dict[str, set[ox.Quad]] = {}
+    for quad in project_loaded.quads:
+        if isinstance(quad.object, ox.NamedNode) and quad.object.value.startswith("https://w3id.org/plankg/id/"):
+            if not quad.subject.value.startswith(quad.object.value):  # type: ignore[union-attr]  # not its own part
+                quads.setdefault(quad.object.value, set()).add(quad)
+    twice = [iri for iri, found in quads.items() if len(found) > len({q.triple for q in found})]
+    target = max(twice, key=lambda iri: (len({q.triple for q in quads[iri]}), iri))
+    node, expected = ox.NamedNode(target), quads[target]
+    size = max(2, len({q.triple for q in expected}) // 3)
+    monkeypatch.setattr(resources, "PAGE_SIZE", size)
+    path = "/doc/" + target.split("/id/", 1)[1]
+    seen: list[set[ox.Quad]] = []
+    for page in range(100):
+        response = client.get(f"{path}.nq?page={page}")
+        found = set(ox.parse(response.data, format=ox.RdfFormat.N_QUADS))
+        seen.append({q for q in found if q.object == node and not q.subject.value.startswith(target)})  # type: ignore[union-attr]
+        if 'rel="next"' not in response.headers.get("Link", ""):
+            break
+    pages = [sorted({(str(q.subject), q.predicate.value) for q in linking}) for linking in seen if linking]
+    assert len(pages) >= 3 and all(len(linking) <= size for linking in pages)
+    assert all(pages[k][-1] < pages[k + 1][0] for k in range(len(pages) - 1))  # in order, none on two pages
+    assert set().union(*seen) == expected
+
+
 def test_a_members_memberships_are_paged_with_its_links(app, client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A municipality's table of memberships shows those among its page's incoming links: over the pages,
     each of its memberships once, and on each page just the memberships the page's document links."""

@@ -3,7 +3,7 @@
 A document holds the resource's own triples; the nodes that hang from it (its sub-resources by URI
 pattern: territory, geometry, posts, memberships, intervals, units…); the incoming links; and the
 labels of every resource it mentions — each as a quad, so that the graph says where the fact comes
-from. Incoming links are paged (``PAGE_SIZE`` a page), never cut silently.
+from. Incoming links are paged (``PAGE_SIZE`` triples a page, each with all its graphs), never cut silently.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
+
+from plankg.domain.store import UNION
 
 PAGE_SIZE = 100
 LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
@@ -85,16 +87,41 @@ def describe(store: Any, iri: str, page: int = 0) -> Document | None:
             break
         seen.update(children)
         quads += _matching(store, [ox.NamedNode(c) for c in sorted(children)], "subject")
-    seen_nodes = {ox.NamedNode(value) for value in seen}
-    incoming = [q for q in _matching(store, sorted(seen_nodes, key=str), "object") if q.subject not in seen_nodes]
-    incoming_total = len(incoming)
-    incoming = sorted(incoming, key=lambda q: (str(q.subject), q.predicate.value, str(q.graph_name)))
-    incoming = incoming[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    incoming, incoming_total = _incoming(store, {ox.NamedNode(value) for value in seen}, page)
     if not quads and not incoming:
         return None
     quads += incoming
     quads += _labels(store, quads)
     return Document(iri, list(dict.fromkeys(quads)), incoming_total, page)
+
+
+def _order(triple: ox.Triple) -> tuple[str, str, str]:
+    return str(triple.subject), triple.predicate.value, str(triple.object)
+
+
+def _incoming(store: Any, nodes: set[ox.NamedNode], page: int) -> tuple[list[ox.Quad], int]:
+    """One page of the triples that link to the document's nodes from outside it (``PAGE_SIZE`` a page, by
+    subject, predicate and object), each with every graph that states it; and how many there are in all.
+
+    The embedded store's default graph holds each triple once: the triples are read from it, and only the
+    page's triples are then read with their graphs (a municipality linked by 500 memberships, each stated
+    in two graphs, no longer makes 2,000 quads for a page of 100). A remote store is asked for every quad
+    at once (a request per 500 nodes), as a lookup per triple would be a request per triple.
+    """
+    ordered = sorted(nodes, key=str)
+    if getattr(store, "quads_for_nodes", None) is not None:
+        by_triple: dict[ox.Triple, list[ox.Quad]] = {}
+        for quad in _matching(store, ordered, "object"):
+            if quad.subject not in nodes:
+                by_triple.setdefault(quad.triple, []).append(quad)
+        triples = sorted(by_triple, key=_order)
+        shown = triples[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        return [quad for triple in shown for quad in by_triple[triple]], len(triples)
+    linking = {q.triple for node in ordered for q in store.quads_for_pattern(None, None, node, UNION)}
+    triples = sorted((t for t in linking if t.subject not in nodes), key=_order)
+    shown = triples[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    stated = [asserted(list(store.quads_for_pattern(t.subject, t.predicate, t.object, None))) for t in shown]
+    return [quad for quads in stated for quad in quads], len(triples)
 
 
 def _labels(store: Any, quads: list[ox.Quad]) -> list[ox.Quad]:
