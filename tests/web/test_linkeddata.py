@@ -324,9 +324,9 @@ def test_incoming_links_are_paged_as_triples_each_with_all_its_graphs(client, pr
 
     quads: dict[str, set[ox.Quad]] = {}
     for quad in project_loaded.quads:
-        if isinstance(quad.object, ox.NamedNode) and quad.object.value.startswith("https://w3id.org/plankg/id/"):
-            if not quad.subject.value.startswith(quad.object.value):  # type: ignore[union-attr]  # not its own part
-                quads.setdefault(quad.object.value, set()).add(quad)
+        linked = isinstance(quad.object, ox.NamedNode) and quad.object.value.startswith("https://w3id.org/plankg/id/")
+        if linked and not quad.subject.value.startswith(quad.object.value):  # type: ignore[union-attr]  # not a part
+            quads.setdefault(quad.object.value, set()).add(quad)  # type: ignore[union-attr]
     twice = [iri for iri, found in quads.items() if len(found) > len({q.triple for q in found})]
     target = max(twice, key=lambda iri: (len({q.triple for q in quads[iri]}), iri))
     node, expected = ox.NamedNode(target), quads[target]
@@ -371,8 +371,11 @@ def test_a_members_memberships_are_paged_with_its_links(app, client, monkeypatch
     for page in range((links - 1) // size + 1):
         html = client.get(f"{path}?page={page}&lang=en", headers={"Accept": "text/html"}).data.decode()
         table = re.search(r'<table class="memberships">(.*?)</table>', html, re.S)
-        rows = [unescape(name) for name in re.findall(r'<tr data-state="[^"]*"><td>.*?<a [^>]*>([^<]*)</a>', table.group(1) if table else "")]
-        linked = {s for s, p, o in parse(client.get(f"{path}.nt?page={page}")) if p == member and o == ox.NamedNode(iri)}
+        row = r'<tr data-state="[^"]*"><td>.*?<a [^>]*>([^<]*)</a>'
+        rows = [unescape(name) for name in re.findall(row, table.group(1) if table else "")]
+        linked = {
+            s for s, p, o in parse(client.get(f"{path}.nt?page={page}")) if p == member and o == ox.NamedNode(iri)
+        }
         assert len(rows) == len(linked), page  # the table holds the memberships this page links, no other
         assert rows == sorted(rows)
         shown += rows
