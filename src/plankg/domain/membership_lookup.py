@@ -1,10 +1,11 @@
 """One resource's memberships with their dates, read by lookups bounded by the resource.
 
-A page asks about one cooperation's members or one municipality's cooperations: the rows of the
-table ``collection-samarbejde.rq`` for that resource. That query groups every membership of the
-dataset before it can pick one resource's (its cost grows with the dataset); here the same rows
-are read by following the resource's own links: its memberships (``org:organization`` or
-``org:member``), each membership's interval and instants, the cooperation's and member's names.
+A page asks about one cooperation's members, or a municipality's memberships among the links of one
+page of its document: the rows of the table ``collection-samarbejde.rq`` for them. That query groups
+every membership of the dataset before it can pick one resource's (its cost grows with the dataset);
+here the same rows are read by following the resource's own links: its memberships
+(``org:organization`` or ``org:member``), each membership's interval and instants, the cooperation's
+and member's names.
 Each node is read once, all its properties at a time, from the default graph as served (the union
 of the named graphs, each triple once): 4–5 lookups a membership, where asking per predicate
 and per graph took 16–19. The cost grows with the resource's memberships only. A test

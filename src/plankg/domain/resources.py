@@ -95,8 +95,8 @@ def describe(store: Any, iri: str, page: int = 0) -> Document | None:
     return Document(iri, list(dict.fromkeys(quads)), incoming_total, page)
 
 
-def _order(triple: ox.Triple) -> tuple[str, str, str]:
-    return str(triple.subject), triple.predicate.value, str(triple.object)
+def _order(statement: ox.Triple | ox.Quad) -> tuple[str, str, str]:
+    return str(statement.subject), statement.predicate.value, str(statement.object)
 
 
 def _incoming(store: Any, nodes: set[ox.NamedNode], page: int) -> tuple[list[ox.Quad], int]:
@@ -117,11 +117,12 @@ def _incoming(store: Any, nodes: set[ox.NamedNode], page: int) -> tuple[list[ox.
         triples = sorted(by_triple, key=_order)
         shown = triples[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         return [quad for triple in shown for quad in by_triple[triple]], len(triples)
-    linking = {q.triple for node in ordered for q in store.quads_for_pattern(None, None, node, UNION)}
-    triples = sorted((t for t in linking if t.subject not in nodes), key=_order)
-    shown = triples[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    stated = [asserted(list(store.quads_for_pattern(t.subject, t.predicate, t.object, None))) for t in shown]
-    return [quad for quads in stated for quad in quads], len(triples)
+    # the union graph holds each triple once, and the nodes differ: no triple comes twice
+    linking = [q for n in ordered for q in store.quads_for_pattern(None, None, n, UNION) if q.subject not in nodes]
+    linking.sort(key=_order)
+    shown = linking[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    stated = [asserted(list(store.quads_for_pattern(q.subject, q.predicate, q.object, None))) for q in shown]
+    return [quad for quads in stated for quad in quads], len(linking)
 
 
 def _labels(store: Any, quads: list[ox.Quad]) -> list[ox.Quad]:

@@ -24,6 +24,7 @@ from plankg.web.summary import Summary, region_entry
 bp = Blueprint("pages", __name__)
 #: Kinds the map does not show until asked: they cover the whole country or a region.
 HIDDEN_KINDS = ("kommunekontaktraad", "planlaegningsomraade")
+ORG_MEMBER = ox.NamedNode(ORG + "member")
 #: The registry identifiers and links a municipality or region page shows: predicate, datatype, kind.
 REGISTRY_FACTS = (
     ("http://www.w3.org/ns/org#identifier", None, "code"),
@@ -143,9 +144,6 @@ def _members(found: Document) -> set[str]:
         for q in found.quads
         if q.predicate == RDFS_MEMBER and isinstance(q.object, ox.NamedNode) and q.subject == ox.NamedNode(found.iri)
     }
-
-
-ORG_MEMBER = ox.NamedNode(ORG + "member")
 
 
 def _linked_memberships(found: Document) -> list[ox.NamedNode]:
