@@ -316,6 +316,10 @@ def test_the_union_is_counted_when_the_store_is_made_not_when_a_worker_starts(ap
     assert counts == [str(len(union))]
 
 
+def path_of(iri: str) -> str:
+    return "/doc/" + iri.split("/id/", 1)[1]
+
+
 def test_incoming_links_are_paged_as_triples_each_with_all_its_graphs(client, project_loaded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The resource linked by the most triples of which some are stated in two graphs: its links come a page
     of triples at a time, in order, each triple on one page with every graph that states it, and all of
@@ -348,7 +352,8 @@ def test_incoming_links_are_paged_as_triples_each_with_all_its_graphs(client, pr
 
 def test_a_members_memberships_are_paged_with_its_links(app, client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A municipality's table of memberships shows those among its page's incoming links: over the pages,
-    each of its memberships once, and on each page just the memberships the page's document links."""
+    each of its memberships once, and on each page just the memberships the page's document links; the key
+    fact says how many cooperations there are in all."""
     import re
     from html import unescape
 
@@ -363,10 +368,14 @@ def test_a_members_memberships_are_paged_with_its_links(app, client, monkeypatch
     links = resources.describe(served, iri).incoming_total  # type: ignore[union-attr]
     assert len(expected) >= 2 and links >= 6
     size = links // 3  # three pages or four
+    whole = client.get(path_of(iri) + "?lang=en", headers={"Accept": "text/html"}).data.decode()
+    listed = re.search(r'<dd data-fact="cooperations"><ul class="inline">(.*?)</ul>', whole, re.S)
+    cooperations = len(re.findall("<li", listed.group(1))) if listed else 0
+    assert cooperations >= len(expected)  # every cooperation on one page (planning areas too)
     for module in (resources, pages):
         monkeypatch.setattr(module, "PAGE_SIZE", size)
     member = ox.NamedNode("http://www.w3.org/ns/org#member")
-    path = "/doc/" + iri.split("/id/", 1)[1]
+    path = path_of(iri)
     shown: list[str] = []
     for page in range((links - 1) // size + 1):
         html = client.get(f"{path}?page={page}&lang=en", headers={"Accept": "text/html"}).data.decode()
@@ -384,6 +393,7 @@ def test_a_members_memberships_are_paged_with_its_links(app, client, monkeypatch
         if rows:
             assert f"The memberships among incoming links {page * size + 1}–{last} of {links}" in html
         assert ('rel="prev"' in html) == (page > 0) and ('rel="next"' in html) == (last < links)
+        assert f"Cooperations ({cooperations} in all; here those among this page&#39;s links)" in html
     assert sorted(shown) == expected
 
 

@@ -8,7 +8,8 @@ from. Incoming links are paged (``PAGE_SIZE`` triples a page, each with all its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
@@ -30,6 +31,7 @@ class Document:
     incoming_total: int
     page: int
     members_total: int = 0  # a collection's members in all; a page of the document holds PAGE_SIZE of them
+    linked_by: dict[str, int] = field(default_factory=dict)  # links to the resource itself in all, by predicate
 
     @property
     def past_the_last_member(self) -> bool:
@@ -87,21 +89,22 @@ def describe(store: Any, iri: str, page: int = 0) -> Document | None:
             break
         seen.update(children)
         quads += _matching(store, [ox.NamedNode(c) for c in sorted(children)], "subject")
-    incoming, incoming_total = _incoming(store, {ox.NamedNode(value) for value in seen}, page)
+    incoming, linking = _incoming(store, {ox.NamedNode(value) for value in seen}, page)
     if not quads and not incoming:
         return None
     quads += incoming
     quads += _labels(store, quads)
-    return Document(iri, list(dict.fromkeys(quads)), incoming_total, page)
+    linked_by = Counter(link.predicate.value for link in linking if link.object == node)
+    return Document(iri, list(dict.fromkeys(quads)), len(linking), page, linked_by=dict(linked_by))
 
 
 def _order(statement: ox.Triple | ox.Quad) -> tuple[str, str, str]:
     return str(statement.subject), statement.predicate.value, str(statement.object)
 
 
-def _incoming(store: Any, nodes: set[ox.NamedNode], page: int) -> tuple[list[ox.Quad], int]:
+def _incoming(store: Any, nodes: set[ox.NamedNode], page: int) -> tuple[list[ox.Quad], list[ox.Triple] | list[ox.Quad]]:
     """One page of the triples that link to the document's nodes from outside it (``PAGE_SIZE`` a page, by
-    subject, predicate and object), each with every graph that states it; and how many there are in all.
+    subject, predicate and object), each with every graph that states it; and all of them, in order.
 
     The embedded store's default graph holds each triple once: the triples are read from it, and only the
     page's triples are then read with their graphs (a municipality linked by 500 memberships, each stated
@@ -116,13 +119,13 @@ def _incoming(store: Any, nodes: set[ox.NamedNode], page: int) -> tuple[list[ox.
                 by_triple.setdefault(quad.triple, []).append(quad)
         triples = sorted(by_triple, key=_order)
         shown = triples[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-        return [quad for triple in shown for quad in by_triple[triple]], len(triples)
+        return [quad for triple in shown for quad in by_triple[triple]], triples
     # the union graph holds each triple once, and the nodes differ: no triple comes twice
     linking = [q for n in ordered for q in store.quads_for_pattern(None, None, n, UNION) if q.subject not in nodes]
     linking.sort(key=_order)
     shown = linking[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     stated = [asserted(list(store.quads_for_pattern(q.subject, q.predicate, q.object, None))) for q in shown]
-    return [quad for quads in stated for quad in quads], len(linking)
+    return [quad for quads in stated for quad in quads], linking
 
 
 def _labels(store: Any, quads: list[ox.Quad]) -> list[ox.Quad]:

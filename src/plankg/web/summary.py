@@ -208,13 +208,13 @@ class Summary:
             return self._region()
         return []
 
-    def _fact(self, key: str, quads: list[ox.Quad], of_subject: bool = False) -> KeyFact | None:
+    def _fact(self, key: str, quads: list[ox.Quad], of_subject: bool = False, label: str = "") -> KeyFact | None:
         if not quads:
             return None
         iris = list(dict.fromkeys(q.subject.value if of_subject else q.object.value for q in quads))  # type: ignore[union-attr]
         cells = sorted(((self.cell(iri), *self._note(iri)) for iri in iris), key=lambda v: v[0].text.casefold())
         sources = list(dict.fromkeys(s for q in quads for s in self.sources.of(q.graph_name)))
-        return KeyFact(messages(self.lang, "key_facts")[key], cells, sources, key)
+        return KeyFact(label or messages(self.lang, "key_facts")[key], cells, sources, key)
 
     def _municipality(self) -> list[KeyFact]:
         iri, place = self.found.iri, self.atlas.places[self.found.iri]
@@ -222,9 +222,16 @@ class Summary:
         neighbours = _places_of(objects(self.found, iri + "/omraade", PREFIXES["geo"] + "sfTouches"))
         linking = subjects(self.found, ORG + "hasMember", iri)
         cooperations = [q for q in linking if str(q.subject.value) in self.atlas.cooperations]  # type: ignore[union-attr]
+        # a member of more cooperations than a page of links holds: the page's, and how many in all
+        paged = self.found.page > 0 or self.found.has_next
+        count = self.found.linked_by.get(ORG + "hasMember", 0)
+        label = messages(self.lang, "key_facts")["cooperations_paged"].format(count=count) if paged else ""
+        listed = self._fact("cooperations", cooperations, of_subject=True, label=label)
+        if listed is None and paged:  # none among this page's links: the count still says how many
+            listed = KeyFact(label, [], [], "cooperations")
         facts = [
             self._fact("regions", [q for q in regions if q.object.value in place.regions]),  # type: ignore[union-attr]
-            self._fact("cooperations", cooperations, of_subject=True),
+            listed,
             self._fact("neighbours", neighbours),
         ]
         return [f for f in facts if f is not None]
