@@ -342,8 +342,10 @@ def test_incoming_links_are_paged_as_triples_each_with_all_its_graphs(client, pr
         response = client.get(f"{path}.nq?page={page}")
         found = set(ox.parse(response.data, format=ox.RdfFormat.N_QUADS))
         seen.append({q for q in found if q.object == node and not q.subject.value.startswith(target)})  # type: ignore[union-attr]
-        if 'rel="next"' not in response.headers.get("Link", ""):
+        assert (f'<{path}?page={page - 1}>; rel="prev"' in response.headers["Link"]) == (page > 0)
+        if 'rel="next"' not in response.headers["Link"]:
             break
+    assert client.get(f"{path}.nq?page={page + 1}").status_code == 404  # past the last page of links
     pages = [sorted({(str(q.subject), q.predicate.value) for q in linking}) for linking in seen if linking]
     assert len(pages) >= 3 and all(len(linking) <= size for linking in pages)
     assert all(pages[k][-1] < pages[k + 1][0] for k in range(len(pages) - 1))  # in order, none on two pages

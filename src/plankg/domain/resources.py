@@ -34,9 +34,9 @@ class Document:
     linked_by: dict[str, int] = field(default_factory=dict)  # links to the resource itself in all, by predicate
 
     @property
-    def past_the_last_member(self) -> bool:
-        """A collection's page after the first that holds none of its members."""
-        return self.page > 0 and self.page * PAGE_SIZE >= self.members_total
+    def past_the_last_page(self) -> bool:
+        """A page after the first that holds none of the collection's members or of the links."""
+        return self.page > 0 and self.page * PAGE_SIZE >= max(self.incoming_total, self.members_total)
 
     @property
     def has_next(self) -> bool:

@@ -89,7 +89,7 @@ def _collection(iri: str, slug: str, extension: str | None, base: str) -> Respon
     paged = chosen is not GEOJSON and chosen.extension != "csv"  # the map and the table are whole
     page = max(0, request.args.get("page", 0, type=int) or 0) if paged else 0
     found = collection_document(store, iri, slug, state().collections[slug], page) if paged else None
-    if found is not None and found.past_the_last_member:
+    if found is not None and found.past_the_last_page:
         raise NotHeld(f"<{iri}> has {found.members_total} members: page {page} is past the last", iri, chosen is HTML)
     tag = _etag(iri, page, chosen)
     links = [
@@ -147,12 +147,16 @@ def _negotiated(iri: str, extension: str | None, base: str, family: str = "page"
     found = None if chosen is GEOJSON else describe(app_state.store, iri, page)
     if found is None and chosen is not GEOJSON:
         raise NotHeld(f"plankg holds nothing about <{iri}>", iri, page=chosen is HTML)
+    if found is not None and found.past_the_last_page:
+        raise NotHeld(f"<{iri}> has {found.incoming_total} links: page {page} is past the last", iri, chosen is HTML)
     tag = _etag(iri, page, chosen)
     links = [
         f'<{base}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in FAMILIES[family] if f is not chosen
     ]
     if found is not None and found.has_next:
         links.append(f'<{base}?page={page + 1}>; rel="next"')
+    if found is not None and page > 0:
+        links.append(f'<{base}?page={page - 1}>; rel="prev"')
     headers = _variant_headers(chosen, base, tag, links)
     unchanged = not_modified(tag, headers)
     if unchanged:
