@@ -4,6 +4,8 @@ For each size, the synthetic data (``synthetic.py``: the project's data plus gen
 are loaded into an on-disk store as ``plankg serve`` makes it, and the real app serves them. Each
 page is asked for through Flask's test client (no HTTP, so the figures are the app's own work), with
 the store wrapped to count its lookups. The project's data are the baseline of every ratio.
+Besides the pages named below, the page and Turtle of the source cited most at each size: a resource
+whose links grow with the data (a page of it holds 100 of them).
 A worker's first page, which loads the atlas and the search index, is timed twice on the same store:
 with the files written when the store was made, and reading the whole store as before them.
 
