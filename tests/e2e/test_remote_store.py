@@ -39,6 +39,10 @@ DOCUMENTS = [
     "/doc/samarbejde/trekantomraadet.nq",
     "/doc/samarbejde/vestegnssamarbejdet.nq",
     "/doc/kilde/plan09-2009-12-02.nq",
+    # a source with 208 links, three pages of them: the embedded store pages from the union graph, a remote one
+    # from every quad at once
+    "/doc/kilde/dagi-kommunegraenser-2014.nq?page=0",
+    "/doc/kilde/dagi-kommunegraenser-2014.nq?page=2",
     "/doc/kommune.nq",
     "/doc/samarbejde.nq",
 ]
