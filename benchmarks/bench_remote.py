@@ -25,7 +25,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from bench_endpoint import COOP, MIX, load, start  # noqa: E402
 from synthetic import generate, write_dumps  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
+from tests.support import free_port  # noqa: E402
 from tests.virtuoso import Virtuoso  # noqa: E402
 
 from plankg.domain.config import load_config  # noqa: E402
