@@ -180,6 +180,36 @@ def test_virtuoso_and_the_embedded_engine_give_the_same_answers(
     assert sparql(remote_server, "SELECT * WHERE { ?s ?p }")[0] == 400
 
 
+def test_a_pages_memberships_come_from_virtuoso_in_a_request_a_level(virtuoso: Virtuoso, project_loaded) -> None:  # type: ignore[no-untyped-def]
+    """The memberships of a municipality's and of cooperations' pages, read from Virtuoso: the rows the
+    embedded store gives, in a request for the page's memberships and one for each level they reach (the
+    cooperations, members and intervals; the instants), not a request a node."""
+    from plankg.domain.config import load_config
+    from plankg.domain.membership_lookup import memberships_of
+    from plankg.domain.remote import Endpoints, RemoteStore, read_version
+    from plankg.domain.store import load_store
+
+    endpoints = Endpoints.from_config(load_config(environ=virtuoso.env))
+    live = read_version(endpoints)
+    assert live is not None
+    remote = RemoteStore(endpoints, tuple(live.graphs))
+    asked: list[str] = []
+    post = remote._post
+    remote._post = lambda text, *args, **kwargs: asked.append(text) or post(text, *args, **kwargs)  # type: ignore[method-assign]
+    embedded = load_store(project_loaded.quads)
+    embedded.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in project_loaded.quads)
+    base = "https://w3id.org/plankg/id/"
+    for kind, iri in (
+        ("member", base + "kommune/0621"),
+        ("cooperation", base + "samarbejde/trekantomraadet"),
+        ("cooperation", base + "samarbejde/vestegnssamarbejdet"),
+    ):
+        asked.clear()
+        rows = memberships_of(remote, **{kind: iri})
+        assert rows == memberships_of(embedded, **{kind: iri}) and len(rows) >= 2, iri
+        assert len(asked) <= 4, (iri, len(asked))  # the memberships, and three levels
+
+
 def test_virtuoso_answers_only_over_the_live_version(virtuoso: Virtuoso, remote_server: LiveServer) -> None:
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     version = json.loads(get(remote_server, "/-/version")[2])

@@ -219,9 +219,10 @@ class RemoteStore:
         return quads
 
     def quads_for_nodes(
-        self, nodes: list[ox.NamedNode], position: str, predicate: ox.NamedNode | None = None
+        self, nodes: list[ox.NamedNode], position: str, predicate: ox.NamedNode | None = None, union_only: bool = False
     ) -> list[ox.Quad]:
-        """Quads with any of ``nodes`` as subject (``position`` "subject") or object: one request per 500 nodes."""
+        """Quads with any of ``nodes`` as subject (``position`` "subject") or object: one request per 500 nodes
+        for the named graphs' quads, one for the union's (the default graph); ``union_only``: the union's alone."""
         quads: list[ox.Quad] = []
         for start in range(0, len(nodes), 500):
             values = " ".join(str(n) for n in nodes[start : start + 500])
@@ -231,7 +232,7 @@ class RemoteStore:
             select = " ".join(v for v in free if v)
             named = f"SELECT {select} WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ {pattern} }} }}"
             union = f"SELECT DISTINCT {select.replace('?g ', '')} WHERE {{ VALUES ?x {{ {values} }} {pattern} }}"
-            for text, graph in ((named, True), (union, False)):
+            for text, graph in ((named, True), (union, False))[1 if union_only else 0 :]:
                 result = self.query(text)
                 assert isinstance(result, ox.QuerySolutions)
                 for row in result:
