@@ -210,6 +210,18 @@ def test_a_pages_memberships_come_from_virtuoso_in_a_request_a_level(virtuoso: V
         assert len(asked) <= 4, (iri, len(asked))  # the memberships, and three levels
 
 
+def test_a_query_over_many_graphs_is_read_whatever_virtuoso_echoes(virtuoso: Virtuoso) -> None:
+    """Virtuoso echoes each graph a query names as a header of its answer: a store of 80 graphs (160 such
+    headers, past Python's limit of 100) still reads its answers (at 1M, 47 graphs stopped every query)."""
+    from plankg.domain.config import load_config
+    from plankg.domain.remote import Endpoints, RemoteStore
+
+    endpoints = Endpoints.from_config(load_config(environ=virtuoso.env))
+    store = RemoteStore(endpoints, tuple(f"urn:plankg:test:graph-{n}" for n in range(80)))
+    assert bool(store.query("ASK { }")) is True
+    assert list(store.query("SELECT ?s WHERE { ?s ?p ?o }")) == []  # type: ignore[call-overload]
+
+
 def test_virtuoso_answers_only_over_the_live_version(virtuoso: Virtuoso, remote_server: LiveServer) -> None:
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     version = json.loads(get(remote_server, "/-/version")[2])
