@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +103,23 @@ class Labeller:
         for q in quads:
             if q.predicate.value in LABELS and isinstance(q.object, ox.Literal):
                 self.labels[q.subject.value].setdefault(q.object.language, q.object.value)  # type: ignore[union-attr]
+
+    def look_up(self, terms: Iterable[object]) -> None:
+        """Read at once the labels of the IRIs among ``terms`` that have none yet, where the store answers many
+        nodes in one request (a remote store: a request a term made a page over Virtuoso take seconds); the
+        embedded store is asked term by term, when a label is wanted."""
+        batched = getattr(self.store, "quads_for_nodes", None)
+        missing = sorted({t.value for t in terms if isinstance(t, ox.NamedNode)} - set(self.labels))
+        if batched is None or not missing:
+            return
+        found: dict[str, dict[str | None, str]] = {iri: {} for iri in missing}
+        for predicate in LABELS:  # in _vocabulary's order: a preferred label before rdfs:label
+            for q in batched([ox.NamedNode(iri) for iri in missing], "subject", ox.NamedNode(predicate)):
+                if isinstance(q.object, ox.Literal):
+                    found[q.subject.value].setdefault(q.object.language, q.object.value)
+        for iri, labels in found.items():
+            labels.update({k: v for k, v in vocabulary_labels().get(iri, {}).items() if k not in labels})
+            self.labels[iri] = labels
 
     def _vocabulary(self, iri: str) -> dict[str | None, str]:
         """A term's labels from the store (plankg's own vocabulary) or the shipped table."""

@@ -162,6 +162,7 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str, st
     lang = ui_language()
     app_state = state()
     names = Labeller(found.quads, lang, app_state.store, page_finder())
+    names.look_up(term for q in found.quads for term in (q.subject, q.predicate, q.object))
     sources = Sources(app_state.config.base_uri, names)
     store, atlas, today = app_state.store, app_state.atlas, app_state.config.current_day()
     if found.iri in atlas.cooperations:  # lookups bounded by the resource (never a scan of every membership)
