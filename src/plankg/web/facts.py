@@ -174,12 +174,12 @@ class Sources:
 
     def _described(self, iri: str) -> Source | None:
         """A source, graph or vocabulary the store describes: its title (label), page and date."""
-        node, store = ox.NamedNode(iri), self.names.store
-        if not any(True for _ in store.quads_for_pattern(node, None, None, None)):
+        described = list(self.names.store.quads_for_pattern(ox.NamedNode(iri), None, None, None))  # one lookup
+        if not described:
             return None
-        dates = [q.object.value for q in store.quads_for_pattern(node, DCT_DATE, None, None)]
+        dates = [q.object.value for q in described if q.predicate == DCT_DATE]
         title = self.names.label(iri)
-        derived = [q.object.value for q in store.quads_for_pattern(node, DERIVED_FROM, None, None)]
+        derived = [q.object.value for q in described if q.predicate == DERIVED_FROM]
         href = self.names.local_href(derived[0] if derived and iri.startswith(self.base + "graph/") else iri)
         return Source(title, href, human_date(dates[0], self.names.lang) if dates else "")
 
