@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from plankg.domain.store import UNION
 from plankg.tables.vocab import PREFIXES
 
-ORG = "http://www.w3.org/ns/org#"
+ORG = PREFIXES["org"]
 SKOS_LABEL = PREFIXES["skos"] + "prefLabel"
 TIME = "http://www.w3.org/2006/time#"
 PLANKG = PREFIXES["plankg"]

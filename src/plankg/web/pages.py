@@ -11,7 +11,7 @@ from flask import Blueprint, Response, render_template
 from plankg.domain.containers import RDFS_MEMBER
 from plankg.domain.evidence import Evidence, state_on
 from plankg.domain.geo import Atlas
-from plankg.domain.membership_lookup import ORG, membership_rows, memberships_of
+from plankg.domain.membership_lookup import membership_rows, memberships_of
 from plankg.domain.resources import PAGE_SIZE, Document
 from plankg.tables.formats import GEOJSON, TABLE, TITLES
 from plankg.tables.vocab import PREFIXES
@@ -24,7 +24,7 @@ from plankg.web.summary import Summary, region_entry
 bp = Blueprint("pages", __name__)
 #: Kinds the map does not show until asked: they cover the whole country or a region.
 HIDDEN_KINDS = ("kommunekontaktraad", "planlaegningsomraade")
-ORG_MEMBER = ox.NamedNode(ORG + "member")
+ORG_MEMBER = ox.NamedNode(PREFIXES["org"] + "member")
 #: The registry identifiers and links a municipality or region page shows: predicate, datatype, kind.
 REGISTRY_FACTS = (
     ("http://www.w3.org/ns/org#identifier", None, "code"),

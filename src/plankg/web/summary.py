@@ -23,7 +23,7 @@ from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
 from plankg.web.facts import RDF_TYPE, Cell, Labeller, Source, Sources
 from plankg.web.messages import MEMBERSHIP_STATES, REGION_STATES, TEXT, human_date, message, messages
 
-ORG = "http://www.w3.org/ns/org#"
+ORG = PREFIXES["org"]
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 #: A resource's kind on its page, by its types (the first that matches).
 KINDS = (
