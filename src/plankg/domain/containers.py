@@ -11,7 +11,7 @@ import io
 
 import pyoxigraph as ox
 
-from plankg.domain.resources import PAGE_SIZE, Document, asserted
+from plankg.domain.resources import PAGE_SIZE, Document, matching
 from plankg.domain.store import UNION, ReadStore
 from plankg.tables.queries import internal
 from plankg.tables.vocab import PREFIXES
@@ -61,8 +61,7 @@ def collection_document(store: ReadStore, iri: str, slug: str, members: list[ox.
     ]
     shown = members[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     quads += [ox.Quad(node, RDFS_MEMBER, member) for member in shown]
-    for member in shown:
-        quads += asserted(list(store.quads_for_pattern(member, LABEL, None, None)))
+    quads += matching(store, shown, "subject", LABEL)  # one request for them all from a remote store
     return Document(iri, quads, 0, page, members_total=len(members))
 
 

@@ -53,10 +53,11 @@ def asserted(quads: list[ox.Quad]) -> list[ox.Quad]:
     return [q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph) or q.triple not in named]
 
 
-def _matching(
+def matching(
     store: Any, nodes: list[ox.NamedNode], position: str, predicate: ox.NamedNode | None = None
 ) -> list[ox.Quad]:
-    """Every quad with one of ``nodes`` as subject (or object): one request to a remote store, a loop here."""
+    """Every quad with one of ``nodes`` as subject (or object), as asserted: a request for the named graphs and one
+    for the union from a remote store (per 500 nodes), a lookup a node here."""
     if not nodes:
         return []
     batched = getattr(store, "quads_for_nodes", None)
@@ -75,7 +76,7 @@ def describe(store: Any, iri: str, page: int = 0) -> Document | None:
         node = ox.NamedNode(iri)
     except ValueError:
         return None
-    quads = _matching(store, [node], "subject")
+    quads = matching(store, [node], "subject")
     seen = {iri}
     for _ in range(DEPTH):
         children = {
@@ -88,7 +89,7 @@ def describe(store: Any, iri: str, page: int = 0) -> Document | None:
         if not children:
             break
         seen.update(children)
-        quads += _matching(store, [ox.NamedNode(c) for c in sorted(children)], "subject")
+        quads += matching(store, [ox.NamedNode(c) for c in sorted(children)], "subject")
     incoming, linking = _incoming(store, {ox.NamedNode(value) for value in seen}, page)
     if not quads and not incoming:
         return None
@@ -114,7 +115,7 @@ def _incoming(store: Any, nodes: set[ox.NamedNode], page: int) -> tuple[list[ox.
     ordered = sorted(nodes, key=str)
     if getattr(store, "quads_for_nodes", None) is not None:
         by_triple: dict[ox.Triple, list[ox.Quad]] = {}
-        for quad in _matching(store, ordered, "object"):
+        for quad in matching(store, ordered, "object"):
             if quad.subject not in nodes:
                 by_triple.setdefault(quad.triple, []).append(quad)
         triples = sorted(by_triple, key=_order)
@@ -135,5 +136,5 @@ def _labels(store: Any, quads: list[ox.Quad]) -> list[ox.Quad]:
     )
     labels = []
     for predicate in LABELS:
-        labels += _matching(store, mentioned, "subject", ox.NamedNode(predicate))
+        labels += matching(store, mentioned, "subject", ox.NamedNode(predicate))
     return labels

@@ -52,6 +52,11 @@ class Source:
     date: str
 
 
+def source_order(source: Source) -> tuple[str, str, str]:
+    """Sources by title, whatever order the store gives the graphs in."""
+    return source.title.casefold(), source.date, source.href or ""
+
+
 @dataclass
 class Value:
     cell: Cell
@@ -112,11 +117,19 @@ class Labeller:
         missing = sorted({t.value for t in terms if isinstance(t, ox.NamedNode)} - set(self.labels))
         if batched is None or not missing:
             return
-        found: dict[str, dict[str | None, str]] = {iri: {} for iri in missing}
-        for predicate in LABELS:  # in _vocabulary's order: a preferred label before rdfs:label
-            for q in batched([ox.NamedNode(iri) for iri in missing], "subject", ox.NamedNode(predicate)):
-                if isinstance(q.object, ox.Literal):
-                    found[q.subject.value].setdefault(q.object.language, q.object.value)
+        nodes = [ox.NamedNode(iri) for iri in missing]
+        self.learn(missing, [q for p in LABELS for q in batched(nodes, "subject", ox.NamedNode(p), union_only=True)])
+
+    def learn(self, iris: Iterable[str], quads: list[ox.Quad]) -> None:
+        """The labels of ``iris`` that have none yet, from ``quads`` read for them: in ``_vocabulary``'s order (a
+        preferred label before rdfs:label), then the shipped table's."""
+        found: dict[str, dict[str | None, str]] = {iri: {} for iri in iris if iri not in self.labels}
+        for predicate in LABELS:
+            for q in quads:
+                if q.predicate.value == predicate and isinstance(q.object, ox.Literal):
+                    subject = q.subject.value if isinstance(q.subject, ox.NamedNode) else ""
+                    if subject in found:
+                        found[subject].setdefault(q.object.language, q.object.value)
         for iri, labels in found.items():
             labels.update({k: v for k, v in vocabulary_labels().get(iri, {}).items() if k not in labels})
             self.labels[iri] = labels
@@ -164,6 +177,7 @@ class Sources:
         self.base = base
         self.names = names
         self.found: dict[str, list[Source]] = {}
+        self.described: dict[str, list[ox.Quad]] = {}  # what the store says of a candidate, read ahead (look_up)
 
     def of(self, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> list[Source]:
         if not isinstance(graph, ox.NamedNode):
@@ -172,30 +186,53 @@ class Sources:
             self.found[graph.value] = self._look_up(graph.value)
         return self.found[graph.value]
 
+    def look_up(self, graphs: Iterable[object]) -> None:
+        """Read at once what describes the sources of the named graphs among ``graphs``, with their labels, where
+        the store answers many nodes in one request (a remote store: two requests a source made a page over
+        Virtuoso slow); the embedded store is asked source by source, when one is wanted."""
+        batched = getattr(self.names.store, "quads_for_nodes", None)
+        wanted = {g.value for g in graphs if isinstance(g, ox.NamedNode)} - set(self.found)
+        candidates = sorted({c for graph in wanted for c in self._candidates(graph)} - set(self.described))
+        if batched is None or not candidates:
+            return
+        quads = batched([ox.NamedNode(c) for c in candidates], "subject", union_only=True)
+        self.described.update({c: [] for c in candidates})
+        for q in quads:
+            self.described[q.subject.value].append(q)
+        self.names.learn(candidates, quads)
+
     def _described(self, iri: str) -> Source | None:
         """A source, graph or vocabulary the store describes: its title (label), page and date."""
-        described = list(self.names.store.quads_for_pattern(ox.NamedNode(iri), None, None, None))  # one lookup
+        described = self.described.get(iri)
+        if described is None:
+            described = list(self.names.store.quads_for_pattern(ox.NamedNode(iri), None, None, None))  # one lookup
         if not described:
             return None
-        dates = [q.object.value for q in described if q.predicate == DCT_DATE]
+        dates = [q.object.value for q in described if q.predicate == DCT_DATE and isinstance(q.object, ox.Literal)]
         title = self.names.label(iri)
-        derived = [q.object.value for q in described if q.predicate == DERIVED_FROM]
+        derived = [
+            q.object.value for q in described if q.predicate == DERIVED_FROM and isinstance(q.object, ox.NamedNode)
+        ]
         href = self.names.local_href(derived[0] if derived and iri.startswith(self.base + "graph/") else iri)
         return Source(title, href, human_date(dates[0], self.names.lang) if dates else "")
 
-    def _look_up(self, graph: str) -> list[Source]:
-        """A graph's own description (translations), else ``/graph/{kilde,register}/x`` → ``/id/kilde/x``."""
-        described = self._described(graph)
-        if described is not None:
-            return [described]
+    def _candidates(self, graph: str) -> list[str]:
+        """What may describe a graph's source, in order: the graph itself (translations), else
+        ``/graph/{kilde,register}/x`` → ``/id/kilde/x``, ``/id/organisation/x``."""
+        found = [graph]
         for kind in ("kilde", "register"):
             prefix = f"{self.base}graph/{kind}/"
             if graph.startswith(prefix):
                 slug = graph.removeprefix(prefix)
-                for candidate in (f"{self.base}id/kilde/{slug}", f"{self.base}id/organisation/{slug}"):
-                    found = self._described(candidate)
-                    if found is not None:
-                        return [found]
+                found += [f"{self.base}id/kilde/{slug}", f"{self.base}id/organisation/{slug}"]
+        return found
+
+    def _look_up(self, graph: str) -> list[Source]:
+        """The first of the graph's candidates the store describes, else the graph's prefixed name."""
+        for candidate in self._candidates(graph):
+            found = self._described(candidate)
+            if found is not None:
+                return [found]
         return [Source(compact(graph), None, "")]
 
 
@@ -249,4 +286,6 @@ def _sorted(groups: dict[str, Group]) -> list[Group]:
         group.facts.sort(key=lambda f: (f.predicate.iri != RDF_TYPE, f.predicate.text.casefold()))
         for fact in group.facts:
             fact.values.sort(key=lambda v: v.cell.text.casefold())
+            for value in fact.values:
+                value.sources.sort(key=source_order)
     return sorted(groups.values(), key=lambda g: g.subject.text.casefold())

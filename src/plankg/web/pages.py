@@ -164,11 +164,13 @@ def render_document(found: Document, base: str, formats: list[tuple[str, str, st
     names = Labeller(found.quads, lang, app_state.store, page_finder())
     names.look_up(term for q in found.quads for term in (q.subject, q.predicate, q.object))
     sources = Sources(app_state.config.base_uri, names)
+    sources.look_up(q.graph_name for q in found.quads)
     store, atlas, today = app_state.store, app_state.atlas, app_state.config.current_day()
     if found.iri in atlas.cooperations:  # lookups bounded by the resource (never a scan of every membership)
         memberships = memberships_of(store, cooperation=found.iri)
     else:
         memberships = membership_rows(store, _linked_memberships(found)) if found.iri in atlas.places else []
+    names.look_up(ox.NamedNode(iri) for row in memberships for iri in str(row.get("kilder", "")).split())
     geojson = next((href for _, media_type, href in formats if media_type == GEOJSON.media_type), None)
     summary = Summary(found, names, sources, atlas, today)
     if summary.kind == "cooperation":  # its memberships as a table, as on the dataset page

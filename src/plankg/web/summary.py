@@ -20,7 +20,7 @@ from plankg.domain.geo import Atlas
 from plankg.domain.region_lifetimes import first_day
 from plankg.domain.resources import Document
 from plankg.tables.vocab import CANONICAL_BASE, PREFIXES
-from plankg.web.facts import RDF_TYPE, Cell, Labeller, Source, Sources
+from plankg.web.facts import RDF_TYPE, Cell, Labeller, Source, Sources, source_order
 from plankg.web.messages import MEMBERSHIP_STATES, REGION_STATES, TEXT, human_date, message, messages
 
 ORG = PREFIXES["org"]
@@ -124,6 +124,11 @@ class Summary:
     def cell(self, iri: str) -> Cell:
         return self.names.cell(ox.NamedNode(iri))
 
+    def cells(self, iris: list[str]) -> list[Cell]:
+        """The cells of ``iris``, their labels read at once (a request for them all from a remote store)."""
+        self.names.look_up(ox.NamedNode(iri) for iri in iris)
+        return [self.cell(iri) for iri in iris]
+
     def sentence(self) -> Markup:
         """What the thing is, in one sentence in the page language."""
         iri = self.found.iri
@@ -133,11 +138,11 @@ class Summary:
         values: dict[str, object] = {"name": name}
         if self.kind == "municipality":
             region = self.atlas.region_on(iri, self.today)
-            values["region"] = _link(self.cell(region), self.lang) if region else "–"
+            values["region"] = _link(self.cells([region])[0], self.lang) if region else "–"
         elif self.kind == "region":
             values["life"] = region_entry(self.atlas, iri, self.lang, self.today, self.names.local_href)["life"]
         elif self.kind in ("cooperation", "area"):
-            kinds = [self.cell(kind) for kind in object_values(self.found, iri, ORG + "classification")]
+            kinds = self.cells(object_values(self.found, iri, ORG + "classification"))
             values["kind"] = _links(kinds, self.lang)
             values["count"] = sum(1 for p in self.atlas.places.values() if iri in p.memberships)
         elif self.kind in ("unit", "membership", "concept"):
@@ -146,7 +151,7 @@ class Summary:
         elif self.kind == "source":
             dates = object_values(self.found, iri, "http://purl.org/dc/terms/date")
             values["date"] = human_date(dates[0], self.lang) if dates else "–"
-        types = [self.cell(kind) for kind in object_values(self.found, iri, RDF_TYPE)]
+        types = self.cells(object_values(self.found, iri, RDF_TYPE))
         values["types"] = _links(types, self.lang) if types else "–"
         return template.format(**values)
 
@@ -177,7 +182,7 @@ class Summary:
             )
         else:
             found = object_values(self.found, iri, SKOS + "inScheme")
-        return [self.cell(value) for value in found]
+        return self.cells(found)
 
     def breadcrumbs(self) -> list[Cell]:
         """The way up: the front page, the collection, then every enclosing resource the store names."""
@@ -187,6 +192,8 @@ class Summary:
             for root in (base, CANONICAL_BASE):
                 if iri.startswith(root + prefix):
                     segments = iri[len(root + prefix) :].split("/")
+                    ways = [root + prefix + "/".join(segments[:depth]) for depth in range(1, len(segments))]
+                    self.names.look_up(ox.NamedNode(way) for way in ways if collection_name(way, base) is None)
                     for depth in range(1, len(segments)):
                         crumbs += self._crumb(root + prefix + "/".join(segments[:depth]))
                     return crumbs
@@ -212,8 +219,9 @@ class Summary:
         if not quads:
             return None
         iris = list(dict.fromkeys(q.subject.value if of_subject else q.object.value for q in quads))  # type: ignore[union-attr]
-        cells = sorted(((self.cell(iri), *self._note(iri)) for iri in iris), key=lambda v: v[0].text.casefold())
-        sources = list(dict.fromkeys(s for q in quads for s in self.sources.of(q.graph_name)))
+        noted = zip(self.cells(iris), (self._note(iri) for iri in iris), strict=True)
+        cells = sorted(((cell, *note) for cell, note in noted), key=lambda v: v[0].text.casefold())
+        sources = sorted({s for q in quads for s in self.sources.of(q.graph_name)}, key=source_order)
         return KeyFact(label or messages(self.lang, "key_facts")[key], cells, sources, key)
 
     def _municipality(self) -> list[KeyFact]:
@@ -254,7 +262,7 @@ class Summary:
         if not today:
             return []
         label = messages(self.lang, "key_facts")["municipalities_today"].format(count=len(today))
-        return [KeyFact(label, [(self.cell(u), "", "") for u in today], [], "municipalities_today")]
+        return [KeyFact(label, [(cell, "", "") for cell in self.cells(today)], [], "municipalities_today")]
 
     def planning(self) -> list[tuple[Cell, list[Source]]]:
         """What a cooperation does for planning, quoted, with its sources."""
