@@ -39,6 +39,8 @@ DOCUMENTS = {
     "municipality (HTML)": "/doc/kommune/0621",
     "cooperation (HTML)": "/doc/" + COOP.format(7).removeprefix(CANONICAL_BASE + "id/"),
     "municipality (GeoJSON)": "/doc/kommune/0621.geojson",
+    "region (HTML)": "/doc/region/1083",
+    "municipalities (HTML)": "/doc/kommune",
 }
 REPEAT = 5
 TIMEOUT = "60"

@@ -280,8 +280,8 @@ def test_a_page_over_virtuoso_asks_a_few_requests_whatever_it_shows(
         response = client.get(path)
         assert response.status_code == 200, path
         named = len(set(re.findall(r'href="(/doc/(?:kommune|samarbejde|kilde)/[^"?]+)', response.text)))
-        # the document's own levels and labels (at most 12), memberships (4), the page's labels and sources
-        assert len(asked) <= 24, (path, len(asked))
+        # the document's levels (at most 6), labels (2), links (2), memberships (4), the page's labels and sources
+        assert len(asked) <= 20, (path, len(asked))
         if path.startswith(("/doc/region/", "/doc/kommune?", "/doc/samarbejde?")):
             assert named >= 19 and len(asked) < named, (path, len(asked), named)
 

@@ -237,25 +237,34 @@ class RemoteStore:
         return quads
 
     def quads_for_nodes(
-        self, nodes: list[ox.NamedNode], position: str, predicate: ox.NamedNode | None = None, union_only: bool = False
+        self,
+        nodes: list[ox.NamedNode],
+        position: str,
+        predicate: ox.NamedNode | tuple[ox.NamedNode, ...] | None = None,
+        union_only: bool = False,
     ) -> list[ox.Quad]:
-        """Quads with any of ``nodes`` as subject (``position`` "subject") or object: one request per 500 nodes
-        for the named graphs' quads, one for the union's (the default graph); ``union_only``: the union's alone."""
+        """Quads with any of ``nodes`` as subject (``position`` "subject") or object, and one of the predicates
+        (or any): one request per 500 nodes for the named graphs' quads, one for the union's (the default
+        graph); ``union_only``: the union's alone."""
+        predicates = (predicate,) if isinstance(predicate, ox.NamedNode) else predicate
+        one = predicates[0] if predicates is not None and len(predicates) == 1 else None
         quads: list[ox.Quad] = []
         for start in range(0, len(nodes), 500):
-            values = " ".join(str(n) for n in nodes[start : start + 500])
-            p = str(predicate) if predicate is not None else "?p"
+            values = f"VALUES ?x {{ {' '.join(str(n) for n in nodes[start : start + 500])} }}"
+            if predicates is not None and one is None:
+                values += f" VALUES ?p {{ {' '.join(str(p) for p in predicates)} }}"
+            p = str(one) if one is not None else "?p"
             pattern = f"?x {p} ?o" if position == "subject" else f"?s {p} ?x"
-            free = ["?g", "?p" if predicate is None else "", "?o" if position == "subject" else "?s", "?x"]
+            free = ["?g", "?p" if one is None else "", "?o" if position == "subject" else "?s", "?x"]
             select = " ".join(v for v in free if v)
-            named = f"SELECT {select} WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ {pattern} }} }}"
-            union = f"SELECT DISTINCT {select.replace('?g ', '')} WHERE {{ VALUES ?x {{ {values} }} {pattern} }}"
+            named = f"SELECT {select} WHERE {{ {values} GRAPH ?g {{ {pattern} }} }}"
+            union = f"SELECT DISTINCT {select.replace('?g ', '')} WHERE {{ {values} {pattern} }}"
             for text, graph in ((named, True), (union, False))[1 if union_only else 0 :]:
                 result = self.query(text)
                 assert isinstance(result, ox.QuerySolutions)
                 for row in result:
                     x = row["x"]
-                    pred = predicate if predicate is not None else row["p"]
+                    pred = one if one is not None else row["p"]
                     other = row["o"] if position == "subject" else row["s"]
                     g = row["g"] if graph else ox.DefaultGraph()
                     s, o = (x, other) if position == "subject" else (other, x)

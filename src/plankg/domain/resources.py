@@ -54,10 +54,14 @@ def asserted(quads: list[ox.Quad]) -> list[ox.Quad]:
 
 
 def matching(
-    store: Any, nodes: list[ox.NamedNode], position: str, predicate: ox.NamedNode | None = None
+    store: Any,
+    nodes: list[ox.NamedNode],
+    position: str,
+    predicate: ox.NamedNode | tuple[ox.NamedNode, ...] | None = None,
 ) -> list[ox.Quad]:
-    """Every quad with one of ``nodes`` as subject (or object), as asserted: a request for the named graphs and one
-    for the union from a remote store (per 500 nodes), a lookup a node here."""
+    """Every quad with one of ``nodes`` as subject (or object), and one of the predicates (or any), as asserted:
+    a request for the named graphs and one for the union from a remote store (per 500 nodes), a lookup a node
+    (and predicate) here."""
     if not nodes:
         return []
     batched = getattr(store, "quads_for_nodes", None)
@@ -65,8 +69,9 @@ def matching(
         return asserted(batched(nodes, position, predicate))
     found: list[ox.Quad] = []
     for node in nodes:
-        pattern = (node, predicate, None, None) if position == "subject" else (None, predicate, node, None)
-        found += asserted(list(store.quads_for_pattern(*pattern)))
+        for one in predicate if isinstance(predicate, tuple) else (predicate,):
+            pattern = (node, one, None, None) if position == "subject" else (None, one, node, None)
+            found += asserted(list(store.quads_for_pattern(*pattern)))
     return found
 
 
@@ -134,7 +139,4 @@ def _labels(store: Any, quads: list[ox.Quad]) -> list[ox.Quad]:
     mentioned = sorted(
         {t for q in quads for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)}, key=lambda n: n.value
     )
-    labels = []
-    for predicate in LABELS:
-        labels += matching(store, mentioned, "subject", ox.NamedNode(predicate))
-    return labels
+    return matching(store, mentioned, "subject", tuple(ox.NamedNode(p) for p in LABELS))

@@ -105,9 +105,10 @@ class Labeller:
         self.store = store
         self.local_href = local_href
         self.labels: dict[str, dict[str | None, str]] = defaultdict(dict)
-        for q in quads:
-            if q.predicate.value in LABELS and isinstance(q.object, ox.Literal):
-                self.labels[q.subject.value].setdefault(q.object.language, q.object.value)  # type: ignore[union-attr]
+        for predicate in LABELS:  # a preferred label before rdfs:label, whatever order the quads come in
+            for q in quads:
+                if q.predicate.value == predicate and isinstance(q.object, ox.Literal):
+                    self.labels[q.subject.value].setdefault(q.object.language, q.object.value)  # type: ignore[union-attr]
 
     def look_up(self, terms: Iterable[object]) -> None:
         """Read at once the labels of the IRIs among ``terms`` that have none yet, where the store answers many
@@ -118,7 +119,7 @@ class Labeller:
         if batched is None or not missing:
             return
         nodes = [ox.NamedNode(iri) for iri in missing]
-        self.learn(missing, [q for p in LABELS for q in batched(nodes, "subject", ox.NamedNode(p), union_only=True)])
+        self.learn(missing, batched(nodes, "subject", tuple(ox.NamedNode(p) for p in LABELS), union_only=True))
 
     def learn(self, iris: Iterable[str], quads: list[ox.Quad]) -> None:
         """The labels of ``iris`` that have none yet, from ``quads`` read for them: in ``_vocabulary``'s order (a
