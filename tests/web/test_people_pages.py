@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pyoxigraph as ox
 import pytest
 
 from plankg.web.facts import vocabulary_labels
@@ -59,6 +60,25 @@ def test_a_value_stated_by_several_sources_is_shown_once_with_all_of_them(client
         path = row["m"].split("/id/")[1]
         item = next(i for i in items if f'href="/doc/{path}?lang=da"' in i)
         assert item.count('href="/doc/kilde/') == int(row["n"])
+        titles = [unescape(t) for t in re.findall(r'href="/doc/kilde/[^"]*">([^<]*)</a>', item)]
+        assert titles == sorted(titles, key=str.casefold)  # by title, whatever order the store gives the graphs in
+
+
+def test_a_preferred_label_names_a_term_whatever_order_the_labels_come_in() -> None:
+    from plankg.web.facts import Labeller
+
+    term, graph = ox.NamedNode("https://example.org/term"), ox.NamedNode("https://example.org/graph")
+    preferred = ox.Quad(
+        term, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), ox.Literal("B", language="da"), graph
+    )
+    other = ox.Quad(
+        term, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("A", language="da"), graph
+    )
+    for quads in ([preferred, other], [other, preferred]):
+        assert Labeller(quads, "da", None, lambda iri: None).label(term.value) == "B"
+        learnt = Labeller([], "da", None, lambda iri: None)
+        learnt.learn([term.value], quads)
+        assert learnt.label(term.value) == "B"
 
 
 def test_dates_are_written_as_people_write_them(client) -> None:  # type: ignore[no-untyped-def]

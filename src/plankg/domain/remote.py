@@ -251,10 +251,7 @@ class RemoteStore:
         quads: list[ox.Quad] = []
         for start in range(0, len(nodes), 500):
             values = f"VALUES ?x {{ {' '.join(str(n) for n in nodes[start : start + 500])} }}"
-            if predicates is not None and one is None:
-                values += f" VALUES ?p {{ {' '.join(str(p) for p in predicates)} }}"
-            p = str(one) if one is not None else "?p"
-            pattern = f"?x {p} ?o" if position == "subject" else f"?s {p} ?x"
+            pattern = _pattern(position, predicates)
             free = ["?g", "?p" if one is None else "", "?o" if position == "subject" else "?s", "?x"]
             select = " ".join(v for v in free if v)
             named = f"SELECT {select} WHERE {{ {values} GRAPH ?g {{ {pattern} }} }}"
@@ -270,6 +267,21 @@ class RemoteStore:
                     s, o = (x, other) if position == "subject" else (other, x)
                     quads.append(ox.Quad(s, pred, o, g))
         return quads
+
+
+def _pattern(position: str, predicates: tuple[ox.NamedNode, ...] | None) -> str:
+    """The pattern of ``quads_for_nodes``: ``?x`` the node, ``?p`` the predicate unless there is one. Several
+    predicates are a UNION of their patterns (in Virtuoso a ``VALUES ?p`` or ``FILTER (?p IN …)`` took 2.5–3
+    times as long as one predicate; the UNION about as long)."""
+
+    def one(p: str) -> str:
+        return f"?x {p} ?o" if position == "subject" else f"?s {p} ?x"
+
+    if predicates is None:
+        return one("?p")
+    if len(predicates) == 1:
+        return one(str(predicates[0]))
+    return " UNION ".join(f"{{ {one(str(p))} BIND ({p} AS ?p) }}" for p in predicates)
 
 
 @dataclass(frozen=True)

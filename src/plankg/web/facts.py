@@ -105,9 +105,10 @@ class Labeller:
         self.store = store
         self.local_href = local_href
         self.labels: dict[str, dict[str | None, str]] = defaultdict(dict)
+        labelled = [q for q in quads if q.predicate.value in LABELS and isinstance(q.object, ox.Literal)]
         for predicate in LABELS:  # a preferred label before rdfs:label, whatever order the quads come in
-            for q in quads:
-                if q.predicate.value == predicate and isinstance(q.object, ox.Literal):
+            for q in labelled:
+                if q.predicate.value == predicate:
                     self.labels[q.subject.value].setdefault(q.object.language, q.object.value)  # type: ignore[union-attr]
 
     def look_up(self, terms: Iterable[object]) -> None:
@@ -115,8 +116,10 @@ class Labeller:
         nodes in one request (a remote store: a request a term made a page over Virtuoso take seconds); the
         embedded store is asked term by term, when a label is wanted."""
         batched = getattr(self.store, "quads_for_nodes", None)
+        if batched is None:
+            return
         missing = sorted({t.value for t in terms if isinstance(t, ox.NamedNode)} - set(self.labels))
-        if batched is None or not missing:
+        if not missing:
             return
         nodes = [ox.NamedNode(iri) for iri in missing]
         self.learn(missing, batched(nodes, "subject", tuple(ox.NamedNode(p) for p in LABELS), union_only=True))
@@ -192,9 +195,11 @@ class Sources:
         the store answers many nodes in one request (a remote store: two requests a source made a page over
         Virtuoso slow); the embedded store is asked source by source, when one is wanted."""
         batched = getattr(self.names.store, "quads_for_nodes", None)
+        if batched is None:
+            return
         wanted = {g.value for g in graphs if isinstance(g, ox.NamedNode)} - set(self.found)
         candidates = sorted({c for graph in wanted for c in self._candidates(graph)} - set(self.described))
-        if batched is None or not candidates:
+        if not candidates:
             return
         quads = batched([ox.NamedNode(c) for c in candidates], "subject", union_only=True)
         self.described.update({c: [] for c in candidates})
