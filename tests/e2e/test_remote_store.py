@@ -246,6 +246,49 @@ def test_a_pages_memberships_come_from_virtuoso_in_a_request_a_level(virtuoso: V
         assert len(asked) <= 4, (iri, len(asked))  # the memberships, and three levels
 
 
+def test_virtuoso_gives_the_embedded_stores_quads_in_one_request_a_read(virtuoso: Virtuoso, project_loaded) -> None:  # type: ignore[no-untyped-def]
+    """A node's quads, with their graphs and the union's (the default graph), as the embedded store holds them:
+    named graphs and union in one request (for a pattern, and for many nodes and predicates at once)."""
+    from plankg.domain.config import load_config
+    from plankg.domain.remote import Endpoints, RemoteStore, read_version
+    from plankg.domain.resources import LABELS
+    from plankg.domain.store import load_store
+
+    endpoints = Endpoints.from_config(load_config(environ=virtuoso.env))
+    live = read_version(endpoints)
+    assert live is not None
+    remote = RemoteStore(endpoints, tuple(live.graphs))
+    asked: list[str] = []
+    post = remote._post
+    remote._post = lambda text, *args, **kwargs: asked.append(text) or post(text, *args, **kwargs)  # type: ignore[method-assign]
+    embedded = load_store(project_loaded.quads)
+    embedded.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in project_loaded.quads)
+    base = "https://w3id.org/plankg/id/"
+    nodes = [ox.NamedNode(base + path) for path in ("kommune/0621", "samarbejde/trekantomraadet", "region/1083")]
+    labels = tuple(ox.NamedNode(p) for p in LABELS)
+    for node in nodes:
+        asked.clear()
+        got = remote.quads_for_pattern(node, None, None, None)
+        expected = list(embedded.quads_for_pattern(node, None, None, None))
+        assert len(asked) == 1 and any(q.graph_name == ox.DefaultGraph() for q in got), node
+        assert {q for q in got if not _wkt(q)} == {q for q in expected if not _wkt(q)}, node
+    for position, union_only in (("subject", False), ("object", False), ("subject", True)):
+        asked.clear()
+        got = remote.quads_for_nodes(nodes, position, labels if position == "subject" else None, union_only)
+        expected = [
+            q
+            for n in nodes
+            for q in embedded.quads_for_pattern(*((n, None, None) if position == "subject" else (None, None, n)), None)
+            if (position == "object" or q.predicate in labels) and (not union_only or q.graph_name == ox.DefaultGraph())
+        ]
+        assert len(asked) == 1 and len(got) > len(nodes), (position, union_only)
+        assert {q for q in got if not _wkt(q)} == {q for q in expected if not _wkt(q)}, (position, union_only)
+
+
+def _wkt(quad: ox.Quad) -> bool:
+    return isinstance(quad.object, ox.Literal) and quad.object.datatype.value == WKT
+
+
 def test_a_query_over_many_graphs_is_read_whatever_virtuoso_echoes(virtuoso: Virtuoso) -> None:
     """Virtuoso echoes each graph a query names as a header of its answer: a store of 80 graphs (160 such
     headers, past Python's limit of 100) still reads its answers (at 1M, 47 graphs stopped every query)."""
@@ -280,8 +323,9 @@ def test_a_page_over_virtuoso_asks_a_few_requests_whatever_it_shows(
         response = client.get(path)
         assert response.status_code == 200, path
         named = len(set(re.findall(r'href="(/doc/(?:kommune|samarbejde|kilde)/[^"?]+)', response.text)))
-        # the document's levels (at most 6), labels (2), links (2), memberships (4), the page's labels and sources
-        assert len(asked) <= 20, (path, len(asked))
+        # the document: its levels (at most 3), labels and links (1 each); memberships (at most 4); the page's
+        # labels (the document's terms and sources, the sentence, the key facts, the way up: 5) and sources (1)
+        assert len(asked) <= 15, (path, len(asked))
         if path.startswith(("/doc/region/", "/doc/kommune?", "/doc/samarbejde?")):
             assert named >= 19 and len(asked) < named, (path, len(asked), named)
 

@@ -210,30 +210,25 @@ class RemoteStore:
         return result
 
     def quads_for_pattern(self, subject: Any, predicate: Any, obj: Any, graph: Any = None) -> list[ox.Quad]:
-        """Quads of the live graphs; as in plankg's embedded store, the default graph is their union."""
+        """Quads of the live graphs; as in plankg's embedded store, the default graph is their union (with
+        ``graph`` None, the named graphs' quads and the union's come in one request)."""
         terms = {"s": subject, "p": predicate, "o": obj}
         pattern = " ".join(str(t) if t is not None else f"?{n}" for n, t in terms.items())
         free = [n for n, t in terms.items() if t is None]
+        selected = " ".join(f"?{n}" for n in free)
+        if graph is None:
+            text = f"SELECT DISTINCT ?g {selected} WHERE {{ {{ GRAPH ?g {{ {pattern} }} }} UNION {{ {pattern} }} }}"
+        elif isinstance(graph, ox.DefaultGraph):
+            text = f"SELECT {'DISTINCT ' if free else ''}{selected or '*'} WHERE {{ {pattern} }}"
+        else:
+            text = f"SELECT {selected or '*'} WHERE {{ GRAPH {graph} {{ {pattern} }} }}"
+        result = self.query(text)
+        assert isinstance(result, ox.QuerySolutions)
         quads: list[ox.Quad] = []
-        if not isinstance(graph, ox.DefaultGraph):
-            named = "?g" if graph is None else str(graph)
-            select = (
-                " ".join(["?g", *(f"?{n}" for n in free)]) if graph is None else " ".join(f"?{n}" for n in free) or "*"
-            )
-            result = self.query(f"SELECT {select} WHERE {{ GRAPH {named} {{ {pattern} }} }}")
-            assert isinstance(result, ox.QuerySolutions)
-            for row in result:
-                values = {n: row[n] if n in free else terms[n] for n in ("s", "p", "o")}
-                g = row["g"] if graph is None else graph
-                quads.append(ox.Quad(values["s"], values["p"], values["o"], g))
-        if graph is None or isinstance(graph, ox.DefaultGraph):
-            select = " ".join(f"?{n}" for n in free) or "*"
-            distinct = "DISTINCT " if free else ""
-            result = self.query(f"SELECT {distinct}{select} WHERE {{ {pattern} }}")
-            assert isinstance(result, ox.QuerySolutions)
-            for row in result:
-                values = {n: row[n] if n in free else terms[n] for n in ("s", "p", "o")}
-                quads.append(ox.Quad(values["s"], values["p"], values["o"], ox.DefaultGraph()))
+        for row in result:
+            values = {n: row[n] if n in free else terms[n] for n in ("s", "p", "o")}
+            g = graph if graph is not None else row["g"] if row["g"] is not None else ox.DefaultGraph()
+            quads.append(ox.Quad(values["s"], values["p"], values["o"], g))
         return quads
 
     def quads_for_nodes(
@@ -244,8 +239,8 @@ class RemoteStore:
         union_only: bool = False,
     ) -> list[ox.Quad]:
         """Quads with any of ``nodes`` as subject (``position`` "subject") or object, and one of the predicates
-        (or any): one request per 500 nodes for the named graphs' quads, one for the union's (the default
-        graph); ``union_only``: the union's alone."""
+        (or any): one request per 500 nodes for the named graphs' quads and the union's (the default graph);
+        ``union_only``: the union's alone."""
         predicates = (predicate,) if isinstance(predicate, ox.NamedNode) else predicate
         one = predicates[0] if predicates is not None and len(predicates) == 1 else None
         quads: list[ox.Quad] = []
@@ -254,18 +249,20 @@ class RemoteStore:
             pattern = _pattern(position, predicates)
             free = ["?g", "?p" if one is None else "", "?o" if position == "subject" else "?s", "?x"]
             select = " ".join(v for v in free if v)
-            named = f"SELECT {select} WHERE {{ {values} GRAPH ?g {{ {pattern} }} }}"
-            union = f"SELECT DISTINCT {select.replace('?g ', '')} WHERE {{ {values} {pattern} }}"
-            for text, graph in ((named, True), (union, False))[1 if union_only else 0 :]:
-                result = self.query(text)
-                assert isinstance(result, ox.QuerySolutions)
-                for row in result:
-                    x = row["x"]
-                    pred = one if one is not None else row["p"]
-                    other = row["o"] if position == "subject" else row["s"]
-                    g = row["g"] if graph else ox.DefaultGraph()
-                    s, o = (x, other) if position == "subject" else (other, x)
-                    quads.append(ox.Quad(s, pred, o, g))
+            if union_only:
+                text = f"SELECT DISTINCT {select.replace('?g ', '')} WHERE {{ {values} {pattern} }}"
+            else:  # the named graphs' quads, and the union's (?g unbound) in the same answer
+                both = f"{{ GRAPH ?g {{ {pattern} }} }} UNION {{ {pattern} }}"
+                text = f"SELECT DISTINCT {select} WHERE {{ {values} {both} }}"
+            result = self.query(text)
+            assert isinstance(result, ox.QuerySolutions)
+            for row in result:
+                x = row["x"]
+                pred = one if one is not None else row["p"]
+                other = row["o"] if position == "subject" else row["s"]
+                g = row["g"] if not union_only and row["g"] is not None else ox.DefaultGraph()
+                s, o = (x, other) if position == "subject" else (other, x)
+                quads.append(ox.Quad(s, pred, o, g))
         return quads
 
 
