@@ -398,6 +398,38 @@ def test_an_interrupted_publish_to_virtuoso_changes_nothing_and_a_rollback_resto
     assert int(sparql(remote_server, count)[1]["results"]["bindings"][0]["n"]["value"]) == version["quads"]
 
 
+def _cpu_seconds(pid: int) -> float:
+    """The user and system CPU time a process has used (``/proc/PID/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+        "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f . FILTER (STRLEN(STR(?c)) + STRLEN(STR(?f)) = 13) } ORDER BY ?a",
+        "ASK { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER (STR(?c) = CONCAT(STR(?f), STR(?i), '|')) }",
+    ],
+)
+def test_a_query_past_the_time_limit_stops_in_the_engine_too(
+    virtuoso: Virtuoso, remote_server: LiveServer, query: str
+) -> None:
+    """plankg's time limit (3 s here) is the engine's too: Virtuoso is asked to stop the query there (its
+    "anytime" timeout), so that a client cannot leave it working for a minute (Virtuoso's own limit) with
+    each query plankg has already answered 503."""
+    assert virtuoso.process is not None
+    started = time.monotonic()
+    status, body = sparql(remote_server, query)
+    assert status == 503 and time.monotonic() - started < 6, (status, body)
+    assert "3 s" in json.loads(body)["message"], body  # the time limit's answer, whoever stopped first
+    time.sleep(2)  # the engine notices its time limit within a moment (a sort, a count)
+    before = _cpu_seconds(virtuoso.process.pid)
+    time.sleep(4)
+    spent = _cpu_seconds(virtuoso.process.pid) - before
+    assert spent < 1.0, f"Virtuoso went on working: {spent:.1f} s of CPU in 4 s, from 2 s after the 503"
+
+
 def test_a_virtuoso_that_goes_away_gives_503s_and_plankg_recovers(
     virtuoso: Virtuoso, remote_server: LiveServer
 ) -> None:

@@ -114,7 +114,11 @@ def http(
         with opener.open(request, timeout=timeout) as response:
             body: bytes = response.read()
             state = response.headers.get("X-SQL-State", "")
-            if state and state != "00000":  # Virtuoso's "anytime" partial answer: never accepted as success
+            if state == "S1TAT":  # Virtuoso stopped the query at its time limit ("anytime"): the time ran out
+                raise TimeoutError(
+                    f"the engine stopped the query at its time limit ({response.headers.get('X-SQL-Message')})"
+                )
+            if state and state != "00000":  # another partial answer: never accepted as success
                 raise RemoteQueryError(
                     f"the engine answered only in part ({state}: {response.headers.get('X-SQL-Message')})"
                 )
@@ -151,6 +155,11 @@ def _xml_boolean(value: bool) -> ox.QueryBoolean:
     return result
 
 
+#: How much earlier than plankg the engine is asked to stop a query, so that its own answer ("stopped at the
+#: time limit") comes before plankg abandons the request.
+ENGINE_MARGIN = 0.25
+
+
 class RemoteStore:
     """The read side of a SPARQL engine, with the part of pyoxigraph's ``Store`` API plankg uses."""
 
@@ -168,15 +177,20 @@ class RemoteStore:
         named: tuple[str, ...] | None = None,
         timeout: float | None = None,
     ) -> bytes:
+        seconds = self.timeout if timeout is None else timeout
         params = [("query", text)]
         params += [("default-graph-uri", g) for g in ((*self.graphs, DEFAULT_GRAPH) if graphs is None else graphs)]
         params += [("named-graph-uri", g) for g in (self.graphs if named is None else named)]
+        # The time limit is the engine's too: Virtuoso stops a query at ``timeout`` milliseconds (its "anytime"
+        # timeout, at least 1000), a little before the client gives up, and answers in part, which is refused
+        # below; without it an abandoned query went on working until the engine's own limit.
+        params += [("timeout", str(max(1000, int((seconds - ENGINE_MARGIN) * 1000))))]
         return http(
             self.opener,
             self.endpoints.query,
             urllib.parse.urlencode(params).encode(),
             {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
-            self.timeout if timeout is None else timeout,
+            seconds,
         )
 
     def query(
