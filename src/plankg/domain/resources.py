@@ -60,7 +60,7 @@ def matching(
     predicate: ox.NamedNode | tuple[ox.NamedNode, ...] | None = None,
 ) -> list[ox.Quad]:
     """Every quad with one of ``nodes`` as subject (or object), and one of the predicates (or any), as asserted:
-    a request for the named graphs and one for the union from a remote store (per 500 nodes), a lookup a node
+    a request from a remote store (the named graphs' quads and the union's, per 500 nodes), a lookup a node
     (and predicate) here."""
     if not nodes:
         return []

@@ -194,8 +194,8 @@ class Summary:
                     segments = iri[len(root + prefix) :].split("/")
                     ways = [root + prefix + "/".join(segments[:depth]) for depth in range(1, len(segments))]
                     self.names.look_up(ox.NamedNode(way) for way in ways if collection_name(way, base) is None)
-                    for depth in range(1, len(segments)):
-                        crumbs += self._crumb(root + prefix + "/".join(segments[:depth]))
+                    for way in ways:
+                        crumbs += self._crumb(way)
                     return crumbs
         return crumbs
 
