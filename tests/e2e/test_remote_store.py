@@ -216,12 +216,10 @@ def test_virtuoso_and_the_embedded_engine_give_the_same_answers(
     assert sparql(remote_server, "SELECT * WHERE { ?s ?p }")[0] == 400
 
 
-def test_a_pages_memberships_come_from_virtuoso_in_a_request_a_level(virtuoso: Virtuoso, project_loaded) -> None:  # type: ignore[no-untyped-def]
-    """The memberships of a municipality's and of cooperations' pages, read from Virtuoso: the rows the
-    embedded store gives, in a request for the page's memberships and one for each level they reach (the
-    cooperations, members and intervals; the instants), not a request a node."""
+def _both_stores(virtuoso: Virtuoso, loaded: Any) -> tuple[Any, list[str], ox.Store]:
+    """The live version in Virtuoso, counting the requests it is asked (their texts in the list), and the
+    embedded store of the same data with its default graph the union, as plankg serves it."""
     from plankg.domain.config import load_config
-    from plankg.domain.membership_lookup import memberships_of
     from plankg.domain.remote import Endpoints, RemoteStore, read_version
     from plankg.domain.store import load_store
 
@@ -232,8 +230,18 @@ def test_a_pages_memberships_come_from_virtuoso_in_a_request_a_level(virtuoso: V
     asked: list[str] = []
     post = remote._post
     remote._post = lambda text, *args, **kwargs: asked.append(text) or post(text, *args, **kwargs)  # type: ignore[method-assign]
-    embedded = load_store(project_loaded.quads)
-    embedded.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in project_loaded.quads)
+    embedded = load_store(loaded.quads)
+    embedded.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in loaded.quads)
+    return remote, asked, embedded
+
+
+def test_a_pages_memberships_come_from_virtuoso_in_a_request_a_level(virtuoso: Virtuoso, project_loaded) -> None:  # type: ignore[no-untyped-def]
+    """The memberships of a municipality's and of cooperations' pages, read from Virtuoso: the rows the
+    embedded store gives, in a request for the page's memberships and one for each level they reach (the
+    cooperations, members and intervals; the instants), not a request a node."""
+    from plankg.domain.membership_lookup import memberships_of
+
+    remote, asked, embedded = _both_stores(virtuoso, project_loaded)
     base = "https://w3id.org/plankg/id/"
     for kind, iri in (
         ("member", base + "kommune/0621"),
@@ -249,20 +257,9 @@ def test_a_pages_memberships_come_from_virtuoso_in_a_request_a_level(virtuoso: V
 def test_virtuoso_gives_the_embedded_stores_quads_in_one_request_a_read(virtuoso: Virtuoso, project_loaded) -> None:  # type: ignore[no-untyped-def]
     """A node's quads, with their graphs and the union's (the default graph), as the embedded store holds them:
     named graphs and union in one request (for a pattern, and for many nodes and predicates at once)."""
-    from plankg.domain.config import load_config
-    from plankg.domain.remote import Endpoints, RemoteStore, read_version
     from plankg.domain.resources import LABELS
-    from plankg.domain.store import load_store
 
-    endpoints = Endpoints.from_config(load_config(environ=virtuoso.env))
-    live = read_version(endpoints)
-    assert live is not None
-    remote = RemoteStore(endpoints, tuple(live.graphs))
-    asked: list[str] = []
-    post = remote._post
-    remote._post = lambda text, *args, **kwargs: asked.append(text) or post(text, *args, **kwargs)  # type: ignore[method-assign]
-    embedded = load_store(project_loaded.quads)
-    embedded.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in project_loaded.quads)
+    remote, asked, embedded = _both_stores(virtuoso, project_loaded)
     base = "https://w3id.org/plankg/id/"
     nodes = [ox.NamedNode(base + path) for path in ("kommune/0621", "samarbejde/trekantomraadet", "region/1083")]
     labels = tuple(ox.NamedNode(p) for p in LABELS)
