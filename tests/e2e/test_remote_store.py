@@ -420,11 +420,12 @@ def test_a_query_past_the_time_limit_stops_in_the_engine_too(
     status, body = sparql(remote_server, query)
     assert status == 503 and time.monotonic() - started < 6, (status, body)
     assert "3 s" in json.loads(body)["message"], body  # the time limit's answer, whoever stopped first
-    time.sleep(2)  # the engine notices its time limit within a moment (a sort, a count)
+    time.sleep(3)  # the engine notices its time limit within a moment (a sort, a count; longer on a busy machine)
     before = _cpu_seconds(virtuoso.process.pid)
     time.sleep(4)
     spent = _cpu_seconds(virtuoso.process.pid) - before
-    assert spent < 1.0, f"Virtuoso went on working: {spent:.1f} s of CPU in 4 s, from 2 s after the 503"
+    # working on, its two threads take 8 s of CPU in these 4 s
+    assert spent < 2.0, f"Virtuoso went on working: {spent:.1f} s of CPU in 4 s, from 3 s after the 503"
 
 
 def test_a_virtuoso_that_goes_away_gives_503s_and_plankg_recovers(
