@@ -97,6 +97,18 @@ def compact(iri: str) -> str:
     return iri
 
 
+def _labels_of(quads: Iterable[ox.Quad]) -> dict[str, dict[str | None, str]]:
+    """Each subject's labels by language among ``quads``: a preferred label before rdfs:label, whatever order
+    the quads come in."""
+    labelled = [q for q in quads if q.predicate.value in LABELS and isinstance(q.object, ox.Literal)]
+    found: dict[str, dict[str | None, str]] = defaultdict(dict)
+    for predicate in LABELS:
+        for q in labelled:
+            if q.predicate.value == predicate and isinstance(q.subject, (ox.NamedNode, ox.BlankNode)):
+                found[q.subject.value].setdefault(q.object.language, q.object.value)  # type: ignore[union-attr]
+    return found
+
+
 class Labeller:
     """Labels in the page's language and on-server links, for the terms of one document."""
 
@@ -104,12 +116,7 @@ class Labeller:
         self.lang = lang
         self.store = store
         self.local_href = local_href
-        self.labels: dict[str, dict[str | None, str]] = defaultdict(dict)
-        labelled = [q for q in quads if q.predicate.value in LABELS and isinstance(q.object, ox.Literal)]
-        for predicate in LABELS:  # a preferred label before rdfs:label, whatever order the quads come in
-            for q in labelled:
-                if q.predicate.value == predicate:
-                    self.labels[q.subject.value].setdefault(q.object.language, q.object.value)  # type: ignore[union-attr]
+        self.labels: dict[str, dict[str | None, str]] = _labels_of(quads)
 
     def look_up(self, terms: Iterable[object]) -> None:
         """Read at once the labels of the IRIs among ``terms`` that have none yet, where the store answers many
@@ -125,16 +132,11 @@ class Labeller:
         self.learn(missing, batched(nodes, "subject", tuple(ox.NamedNode(p) for p in LABELS), union_only=True))
 
     def learn(self, iris: Iterable[str], quads: list[ox.Quad]) -> None:
-        """The labels of ``iris`` that have none yet, from ``quads`` read for them: in ``_vocabulary``'s order (a
-        preferred label before rdfs:label), then the shipped table's."""
-        found: dict[str, dict[str | None, str]] = {iri: {} for iri in iris if iri not in self.labels}
-        for predicate in LABELS:
-            for q in quads:
-                if q.predicate.value == predicate and isinstance(q.object, ox.Literal):
-                    subject = q.subject.value if isinstance(q.subject, ox.NamedNode) else ""
-                    if subject in found:
-                        found[subject].setdefault(q.object.language, q.object.value)
-        for iri, labels in found.items():
+        """The labels of ``iris`` that have none yet, from ``quads`` read for them (as ``_vocabulary`` reads
+        them from the store), then the shipped table's."""
+        found = _labels_of(quads)
+        for iri in [iri for iri in iris if iri not in self.labels]:
+            labels = dict(found.get(iri, {}))
             labels.update({k: v for k, v in vocabulary_labels().get(iri, {}).items() if k not in labels})
             self.labels[iri] = labels
 
