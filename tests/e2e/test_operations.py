@@ -20,6 +20,8 @@ from urllib.parse import quote
 
 import pytest
 
+from plankg.web.security import HEADERS as SECURITY_HEADERS
+
 from ..support import ROOT, TEST_DATA, LiveServer, alive, processes
 
 ALT_LABELS = "SELECT ?label WHERE { ?s <http://www.w3.org/2004/02/skos/core#altLabel> ?label }"
@@ -217,8 +219,11 @@ def test_security_headers_on_every_kind_of_answer(live_server: LiveServer) -> No
         assert "script-src 'self'" in headers["Content-Security-Policy"], path
         assert "'unsafe-inline'" not in headers["Content-Security-Policy"], path
         assert headers["Referrer-Policy"] and headers["X-Frame-Options"] == "DENY", path
+        for name in SECURITY_HEADERS:
+            assert len(headers.get_all(name)) == 1, (path, name)  # type: ignore[attr-defined]
     _, headers, _ = get(live_server, "/sparql", {"Accept": "text/html"})
     assert "script-src 'self';" in headers["Content-Security-Policy"]  # the editor's inline styles only
+    assert len(headers.get_all("Content-Security-Policy")) == 1  # type: ignore[attr-defined]  # its own, not both
 
 
 def test_access_log_and_metrics_count_outcomes(live_server: LiveServer) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import atexit
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -25,6 +25,21 @@ if TYPE_CHECKING:
     from plankg.domain.remote import RemotePool
 
 
+class _Flask(Flask):
+    """Flask, with each view and hook looked at once for being a coroutine: Flask's ``ensure_sync`` asks
+    ``inspect`` at every call, about ten times a request (each hook, the view)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._synchronous: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        found = self._synchronous.get(func)
+        if found is None:
+            found = self._synchronous[func] = super().ensure_sync(func)
+        return found
+
+
 def create_app(
     settings: Config | Mapping[str, Any] | None = None,
     prepared: Prepared | None = None,
@@ -33,7 +48,7 @@ def create_app(
     """A plankg app for ``settings`` (a Config, or a mapping of overrides on the defaults)."""
     config = settings if isinstance(settings, Config) else load_config(overrides=settings)
     prepared = prepared or prepare(config)
-    app = Flask(__name__)
+    app = _Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.jinja_env.undefined = StrictUndefined  # a missing text or value is an error, not an empty cell

@@ -8,8 +8,14 @@ blocks, which are not executed), and the browser tests fail on any policy violat
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, g
+from werkzeug.datastructures import Headers
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -93,10 +99,7 @@ def install(app: Flask, rate_limit: str, max_in_flight: int) -> None:
         if g.pop("plankg_admitted", False):
             admission.leave()
 
-    @app.after_request
-    def headers(response: Response) -> Response:
-        _add_missing(response, HEADERS)
-        return response
+    app.wsgi_app = ConstantHeaders(app.wsgi_app, HEADERS)  # type: ignore[method-assign]
 
     if rate_limit:
         from flask_limiter import Limiter
@@ -128,6 +131,27 @@ def open_cors(response: Response) -> Response:
     """Open the answer to scripts of any origin (the SPARQL endpoint, search, reconciliation)."""
     _add_missing(response, CORS)
     return response
+
+
+class ConstantHeaders:
+    """Around the app (WSGI): each of ``headers`` the answer does not already carry, added as it starts.
+
+    Every answer gets them, an error's too, for the price of a list: werkzeug's ``Headers`` checks each value it
+    is given against a pattern, request after request, where these values are constants checked once here.
+    """
+
+    def __init__(self, app: WSGIApplication, headers: dict[str, str]) -> None:
+        self.app = app
+        self.headers = [(name.lower(), (name, value)) for name, value in headers.items()]
+        for name, value in headers.items():
+            Headers().add(name, value)  # the check werkzeug would make (no line breaks), made once
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            present = {name.lower() for name, _ in headers}
+            return start_response(status, headers + [h for lower, h in self.headers if lower not in present], exc_info)
+
+        return self.app(environ, start)
 
 
 def _add_missing(response: Response, headers: dict[str, str]) -> None:
