@@ -4,8 +4,9 @@ Prints, per size: load time into the on-disk store, per-query medians on pyoxigr
 plankg's executor, serialisation included) against rdflib's SPARQL engine run in the same process
 (10k and 100k; at 1M rdflib is not run), and, over HTTP on 127.0.0.1 with a bounded load
 generator, throughput and latency of lookup queries (one triple pattern: answered in place) at 1
-and 8 concurrent clients against a trivial Flask route under the same gunicorn settings and against
-the same lookups with a ``FILTER (true)`` (the same answers through the query processes), and
+and 8 concurrent clients against a trivial Flask route under the same gunicorn settings, against plankg's
+``/-/health`` (its per-request hooks without a query) and against the same lookups with a ``FILTER (true)``
+(the same answers through the query processes), and
 memory (PSS summed over every server process).
 Run: ``python benchmarks/bench_endpoint.py [SIZES...]`` (default 10000 100000 1000000).
 """
@@ -249,6 +250,8 @@ def http_bench(store: Path, quads: list[ox.Quad]) -> None:
     port = 5700 + random.randint(0, 200)
     series = (
         ("trivial Flask route", True, ["/trivial"]),
+        # plankg's own route that asks no query: what its hooks (access log, metrics, headers, admission) cost
+        ("plankg /-/health", False, ["/-/health"]),
         ("SPARQL lookups", False, lookups),
         ("the same, via processes", False, through),
     )
