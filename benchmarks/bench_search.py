@@ -1,48 +1,103 @@
-"""Benchmark: search and reconciliation latency on the project's data.
+"""Search and reconciliation as the data grow: the index's candidates against scoring every key.
 
-Prints the index build time and, for a set of real-world spellings, the median time of a search
-and of a reconciliation query, with the ratio against a baseline run in the same process: an exact
-dictionary lookup of the folded name (the least any search can cost).
-Run: ``python benchmarks/bench_search.py``.
+Per size (``project``: the project's data; or a number: the synthetic data of that size, whose generated
+names share long stretches: "Bynordsamarbejdet 5621", "Forum for plan"), the search index is built as a
+store's is, and each probe (names people type, with and without typos, beginnings, generated names) is
+found through the index (``SearchIndex.find``: only the candidates scored) and, as before it, by scoring
+every key with the same rule, in the same process, in turn. Prints per-probe medians, the ratio, the
+hits compared (they must be the same), the index's build time and its pickled size.
+Run: ``python benchmarks/bench_search.py [project] [SIZES...]`` (default ``project 100000``).
 """
 
 from __future__ import annotations
 
+import pickle
 import statistics
 import sys
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_core import median_seconds
+from synthetic import generate
 
+from plankg.domain import search
 from plankg.domain.assemble import load_project
-from plankg.domain.geo import load_atlas
-from plankg.domain.reconcile import Reconciler
-from plankg.domain.search import build_index, fold
-from plankg.domain.store import load_store
-from plankg.tables.vocab import CANONICAL_BASE
+from plankg.domain.search import KINDS, Hit, SearchIndex, build_index, keys_of
 
-SPELLINGS = ["Kobenhavn", "Høje Taastrup Kommune", "Århus", "Lyngby", "Faaborg Midtfyn", "Trekanten", "0621", "Koldnig"]
+PROBES = (
+    "Kolding",
+    "Koldnig",
+    "kolding kommune",
+    "Trekantområdet",
+    "Vestegnssamarbejdet",
+    "Region Syddanmark",
+    "Kobenhavn",
+    "Høje-Taastrup",
+    "Fredriksberg",
+    "Aarhus",
+    "0621",
+    "trekant",
+    "bynrdsamarbejdet 5621",
+    "forum for plan",
+)
+REPEAT = 7
+
+
+def scan(index: SearchIndex, text: str, limit: int = 10) -> list[Hit]:
+    """The hits as found before the index had candidates: every key scored by the rule."""
+    best: dict[str, Hit] = {}
+    for entry in index._ids.get(text.strip().lower(), []) + index._ids.get(text.strip().lstrip("0"), []):
+        best[entry.uri] = Hit(entry, 100.0, text.strip())
+    for query in keys_of(text):
+        for key, entry in index._keys:
+            score = search._score(query, key)
+            if score and (entry.uri not in best or best[entry.uri].score < score):
+                best[entry.uri] = Hit(entry, score, key)
+    hits = sorted(best.values(), key=lambda h: (-h.score, KINDS.index(h.entry.kind), h.entry.name()))
+    return hits[:limit]
+
+
+def median_ms(action, repeat: int = REPEAT) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def bench(name: str, quads: list[ox.Quad]) -> None:
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+    started = time.perf_counter()
+    index = build_index(store)
+    built = time.perf_counter() - started
+    size = len(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    print(f"\n=== {name}: {len(quads):,} quads; {len(index.entries):,} names, {len(index._keys):,} keys ===")
+    print(f"index built from the store in {built:.2f} s; pickled {size / 1e6:.1f} MB")
+    print(f"{'probe':24} {'index ms':>9} {'every key ms':>13} {'speed-up':>9}  same hits")
+    ratios = []
+    for text in PROBES:
+        same = [(h.entry.uri, h.score, h.matched) for h in index.find(text)] == [
+            (h.entry.uri, h.score, h.matched) for h in scan(index, text)
+        ]
+        fast = median_ms(lambda: index.find(text))  # noqa: B023
+        slow = median_ms(lambda: scan(index, text))  # noqa: B023
+        ratios.append(slow / fast)
+        print(f"{text:24} {fast:9.3f} {slow:13.3f} {slow / fast:8.0f}x  {'yes' if same else 'NO'}", flush=True)
+    print(f"geometric mean speed-up: {statistics.geometric_mean(ratios):.0f}x")
 
 
 def main() -> None:
-    store = load_store(load_project().quads)
-    started = time.perf_counter()
-    index = build_index(store)
-    print(f"index of {len(index.entries)} entries built in {(time.perf_counter() - started) * 1000:.1f} ms")
-    reconciler = Reconciler(index, load_atlas(store), CANONICAL_BASE + "id/")
-    exact = {fold(e.name()): e for e in index.entries.values()}
-    print(f"{'query':24} {'search ms':>10} {'reconcile ms':>13} {'baseline µs':>12} {'search/baseline':>16}")
-    ratios = []
-    for text in SPELLINGS:
-        search = median_seconds(lambda t=text: index.find(t, 10), 50)
-        recon = median_seconds(lambda t=text: reconciler.reconcile({"q": {"query": t}}), 50)
-        baseline = median_seconds(lambda t=text: exact.get(fold(t)), 200)
-        ratios.append(search / baseline)
-        print(f"{text:24} {search * 1000:10.2f} {recon * 1000:13.2f} {baseline * 1e6:12.1f} {search / baseline:16.0f}")
-    print(f"median search/baseline: {statistics.median(ratios):.0f}")
+    sizes = sys.argv[1:] or ["project", "100000"]
+    for size in sizes:
+        if size == "project":
+            bench("project", list(load_project().quads))
+        else:
+            bench(f"~{int(size):,}", generate(int(size)))
 
 
 if __name__ == "__main__":

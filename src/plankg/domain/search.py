@@ -10,10 +10,16 @@ cooperations and the rest.
 
 from __future__ import annotations
 
+import array
+import bisect
+import heapq
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Levenshtein
 
 from plankg.domain.store import ReadStore
 from plankg.tables.queries import internal
@@ -76,11 +82,24 @@ def identifier_keys(identifier: str) -> set[str]:
 
 
 class SearchIndex:
-    """The index of one data version (built when the app loads the data, never per request)."""
+    """The index of one data version (built when the app loads the data, never per request).
+
+    A query costs with what it may find, not with the index's size: its exact and prefix hits and the
+    keys sharing its first five letters are one range of the distinct keys in order; its typo hits are
+    among the keys holding a piece of it near the same place (:class:`_Pieces`). Only those candidates
+    are scored, each once, by the one rule (:func:`_score`), and taken in the order the keys were
+    indexed, so the hits are those of scoring every key.
+    """
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         self.entries = {e.uri: e for e in entries}
         self._keys: list[tuple[str, Entry]] = [(k, e) for e in self.entries.values() for k in sorted(e.keys)]
+        holders: dict[str, list[int]] = {}
+        for position, (key, _) in enumerate(self._keys):
+            holders.setdefault(key, []).append(position)
+        self._distinct = sorted(holders)  # each key once, in order: a beginning is a range of them
+        self._holders = [holders[key] for key in self._distinct]  # where each is in self._keys
+        self._pieces = _Pieces(self._distinct)
         self._ids: dict[str, list[Entry]] = {}
         for entry in self.entries.values():
             for identifier in entry.identifiers.values():
@@ -94,26 +113,100 @@ class SearchIndex:
         for entry in self._ids.get(text.strip().lower(), []) + self._ids.get(text.strip().lstrip("0"), []):
             best[entry.uri] = Hit(entry, 100.0, text.strip())
         for query in keys_of(text):
-            for key, entry in self._keys:
-                score = _score(query, key)
-                if score and (entry.uri not in best or best[entry.uri].score < score):
+            scored: list[tuple[int, float]] = []  # (position, score) of each key that scores, taken in index order
+            for candidate in self._candidates(query):
+                score = _score(query, self._distinct[candidate])
+                if score:
+                    scored.extend((position, score) for position in self._holders[candidate])
+            for position, score in sorted(scored):
+                key, entry = self._keys[position]
+                if entry.uri not in best or best[entry.uri].score < score:
                     best[entry.uri] = Hit(entry, score, key)
-        hits = [h for h in best.values() if h.entry.kind in wanted]
-        hits.sort(key=lambda h: (-h.score, KINDS.index(h.entry.kind), h.entry.name()))
-        return hits[:limit]
+        hits = (h for h in best.values() if h.entry.kind in wanted)  # the first `limit` of them sorted:
+        return heapq.nsmallest(limit, hits, key=lambda h: (-h.score, KINDS.index(h.entry.kind), h.entry.name()))
+
+    def _candidates(self, query: str) -> set[int]:
+        """Every key (by its place among the distinct keys) that :func:`_score` may score above 0 for ``query``,
+        and a few more."""
+        found = set(self._pieces.near(query, _typos(query))) if len(query) >= TYPO_FROM else set()
+        start = query[:COMMON] if len(query) >= PREFIX_FROM else None
+        if start is None:  # one letter: only the key itself
+            low = bisect.bisect_left(self._distinct, query)
+            high = bisect.bisect_right(self._distinct, query)
+        else:  # the keys that begin with the query, or with its first COMMON letters
+            low = bisect.bisect_left(self._distinct, start)
+            high = bisect.bisect_left(self._distinct, start + _LAST)
+        found.update(range(low, high))
+        return found
+
+
+class _Pieces:
+    """Which keys hold a piece of text at a place: the positions of each key's pairs of letters.
+
+    A key within ``k`` edits of a query holds one of the query's ``k + 1`` pieces unchanged, at most ``k``
+    places from where the query has it (each edit breaks at most one piece, and shifts the rest by at most
+    one). So the candidates for a typo are the keys of a length within ``k`` of the query's that have a
+    piece's first two letters at such a place, and the piece after them. Kept as two arrays sorted by
+    (length, place, the two letters): a few lookups by bisection per query, whatever the index's size.
+    """
+
+    def __init__(self, keys: list[str]) -> None:
+        coded = sorted(
+            _code(len(key), place, pair) << _INDEX_BITS | index
+            for index, key in enumerate(keys)
+            if len(key) <= _LONGEST
+            for place, pair in enumerate(itertools.pairwise(key))
+        )
+        self.keys = keys
+        self.codes = array.array("Q", (c >> _INDEX_BITS for c in coded))
+        self.positions = array.array("I", (c & ((1 << _INDEX_BITS) - 1) for c in coded))
+
+    def near(self, query: str, edits: int) -> Iterable[int]:
+        """The places (in ``keys``) of the keys of a length within ``edits`` of ``query``'s that hold one of its
+        pieces near where it has it (a key may come more than once)."""
+        size, count = divmod(len(query), edits + 1)
+        start = 0
+        for number in range(edits + 1):
+            piece = query[start : start + size + (number < count)]
+            for length in range(max(2, len(query) - edits), min(_LONGEST, len(query) + edits) + 1):
+                for place in range(max(0, start - edits), min(start + edits, length - len(piece)) + 1):
+                    code = _code(length, place, (piece[0], piece[1]))
+                    low = bisect.bisect_left(self.codes, code)
+                    high = bisect.bisect_right(self.codes, code, low)
+                    for position in self.positions[low:high]:
+                        if self.keys[position].startswith(piece, place):
+                            yield position
+            start += len(piece)
+
+
+#: The rule's thresholds (:func:`_score`): a prefix from two letters, a typo from four, a common beginning of five.
+PREFIX_FROM, TYPO_FROM, COMMON = 2, 4, 5
+_LAST = chr(0x10FFFF)  # after any letter a key holds: the end of a range of keys with one beginning
+_LONGEST = 1023  # longer keys are no typo of a query (at most MAX_QUERY characters, folded)
+_INDEX_BITS = 32
+
+
+def _code(length: int, place: int, pair: tuple[str, str]) -> int:
+    """(length, place, two letters) as one number that sorts as the tuple does."""
+    return (((length << 10) | place) << 42) | (ord(pair[0]) << 21) | ord(pair[1])
+
+
+def _typos(query: str) -> int:
+    """How many edits a typo hit may be from ``query``."""
+    return 2 if len(query) >= 7 else 1
 
 
 def _score(query: str, key: str) -> float:
     if query == key:
         return 100.0
-    if len(query) >= 2 and key.startswith(query):
+    if len(query) >= PREFIX_FROM and key.startswith(query):
         return 90.0 - min(20.0, (len(key) - len(query)) / 2)
-    if len(query) >= 4 and abs(len(key) - len(query)) <= 2:
-        distance = _distance(query, key, 2 if len(query) >= 7 else 1)
+    if len(query) >= TYPO_FROM and abs(len(key) - len(query)) <= 2:
+        distance = _distance(query, key, _typos(query))
         if distance is not None:
             return 80.0 - 10 * distance
     common = len(_common_prefix(query, key))
-    if common >= 5:
+    if common >= COMMON:
         return 40.0 + common
     return 0.0
 
@@ -126,16 +219,9 @@ def _common_prefix(a: str, b: str) -> str:
 
 
 def _distance(a: str, b: str, bound: int) -> int | None:
-    """Levenshtein distance of ``a`` and ``b`` if it is at most ``bound`` (banded: linear in the length)."""
-    previous = list(range(len(b) + 1))
-    for i, char in enumerate(a, 1):
-        current = [i] + [bound + 1] * len(b)
-        for j in range(max(1, i - bound), min(len(b), i + bound) + 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != b[j - 1]))
-        if min(current) > bound:
-            return None
-        previous = current
-    return previous[len(b)] if previous[len(b)] <= bound else None
+    """Levenshtein distance of ``a`` and ``b`` if it is at most ``bound`` (rapidfuzz: stops past the bound)."""
+    distance = Levenshtein.distance(a, b, score_cutoff=bound)
+    return distance if distance <= bound else None
 
 
 def build_index(store: ReadStore) -> SearchIndex:

@@ -12,9 +12,10 @@ from typing import Any, Protocol, TypeVar
 
 import pyoxigraph as ox
 
-#: The atlas and the search index, written beside a store when it is made (``domain/derived.py``).
+#: The atlas and the search index, written beside a store when it is made (``domain/derived.py``). A name
+#: changes with its object's layout: beside a store made by an earlier plankg, the file is written anew at start.
 ATLAS = "atlas.pickle"
-SEARCH = "search.pickle"
+SEARCH = "search-2.pickle"
 T = TypeVar("T")
 
 #: As served, the default graph is the union of the named graphs (each triple once).
