@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_endpoint import median_ms
 from synthetic import generate
 
 from plankg.domain import search
@@ -68,15 +69,6 @@ def scan(index: SearchIndex, text: str, limit: int = 10) -> list[Hit]:
     return hits[:limit]
 
 
-def median_ms(action, repeat: int = REPEAT) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
-
-
 def bench(name: str, quads: list[ox.Quad]) -> None:
     store = ox.Store()
     store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
@@ -93,9 +85,9 @@ def bench(name: str, quads: list[ox.Quad]) -> None:
         same = [(h.entry.uri, h.score, h.matched) for h in index.find(text)] == [
             (h.entry.uri, h.score, h.matched) for h in scan(index, text)
         ]
-        fast = median_ms(lambda: index.find(text))  # noqa: B023
-        slow = median_ms(lambda: scan(index, text))  # noqa: B023
-        matched = median_ms(lambda: reconciler.reconcile({"q": {"query": text}}))  # noqa: B023
+        fast = median_ms(lambda: index.find(text), REPEAT)  # noqa: B023
+        slow = median_ms(lambda: scan(index, text), REPEAT)  # noqa: B023
+        matched = median_ms(lambda: reconciler.reconcile({"q": {"query": text}}), REPEAT)  # noqa: B023
         ratios.append(slow / fast)
         print(
             f"{text:24} {fast:9.3f} {slow:13.3f} {slow / fast:8.0f}x {matched:13.3f}  {'yes' if same else 'NO'}",

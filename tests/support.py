@@ -251,7 +251,12 @@ ARGS = [
 
 def synthetic_module():  # type: ignore[no-untyped-def]
     """benchmarks/synthetic.py, the generator the benchmarks measure with."""
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
+    return benchmark_module("synthetic")
+
+
+def benchmark_module(name: str):  # type: ignore[no-untyped-def]
+    """A module of benchmarks/ (the baselines the benchmarks keep are the tests' oracles too)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
