@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from plankg.domain import search
-from plankg.domain.search import SearchIndex, build_index, keys_of
+from plankg.domain.search import Entry, SearchIndex, build_index, keys_of
 
 from ..support import benchmark_module, synthetic_module
 
@@ -117,3 +117,18 @@ def test_the_distance_is_levenshteins_up_to_its_bound() -> None:
         for bound in (1, 2):
             exact = levenshtein(a, b)
             assert search._distance(a, b, bound) == (exact if exact <= bound else None), (a, b, bound)
+
+
+def test_a_key_too_long_for_the_pairs_index_is_still_found_by_a_typo() -> None:
+    """Keys over a thousand letters are not coded by their pairs: a query as long finds them all the same."""
+    long = "ab" * 600
+    index = SearchIndex(
+        [
+            Entry(f"https://example.org/{n}", "unit", {"da": name}, keys={name})
+            for n, name in enumerate((long, "kolding"))
+        ]
+    )
+    text = "x" + long[1:]  # one letter changed at the start: no common beginning, a typo of one
+    assert (
+        [h.entry.uri for h in index.find(text)] == ["https://example.org/0"] == [u for u, _, _ in scan(index, text, 10)]
+    )

@@ -158,12 +158,15 @@ class _Pieces:
             for place, pair in enumerate(itertools.pairwise(key))
         )
         self.keys = keys
+        self.longer = [index for index, key in enumerate(keys) if len(key) > _LONGEST]  # not coded: always asked
         self.codes = array.array("Q", (c >> _INDEX_BITS for c in coded))
         self.positions = array.array("I", (c & ((1 << _INDEX_BITS) - 1) for c in coded))
 
     def near(self, query: str, edits: int) -> Iterable[int]:
         """The places (in ``keys``) of the keys of a length within ``edits`` of ``query``'s that hold one of its
         pieces near where it has it (a key may come more than once)."""
+        if len(query) + edits > _LONGEST:  # a query folded that long (a few letters unfold to many) may meet them
+            yield from self.longer
         size, count = divmod(len(query), edits + 1)
         start = 0
         for number in range(edits + 1):
@@ -182,7 +185,7 @@ class _Pieces:
 #: The rule's thresholds (:func:`_score`): a prefix from two letters, a typo from four, a common beginning of five.
 PREFIX_FROM, TYPO_FROM, COMMON = 2, 4, 5
 _LAST = chr(0x10FFFF)  # after any letter a key holds: the end of a range of keys with one beginning
-_LONGEST = 1023  # longer keys are no typo of a query (at most MAX_QUERY characters, folded)
+_LONGEST = 1023  # the longest key coded by its pairs of letters (the few longer ones are candidates of any long query)
 _INDEX_BITS = 32
 
 
