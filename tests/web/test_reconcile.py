@@ -138,6 +138,28 @@ def test_extension_and_its_proposal(client, store) -> None:  # type: ignore[no-u
     )
 
 
+def test_a_regions_dagi_id_is_its_dagi_id_not_its_nuts_code(client) -> None:  # type: ignore[no-untyped-def]
+    """A region has two dct:identifier values, told apart by their datatypes; the column and a search by
+    either find the right one, whatever order the engine reads them in."""
+    import csv
+
+    from plankg.tables import project
+
+    with (project.data_dir() / "registry" / "regions.csv").open(encoding="utf-8") as handle:
+        regions = {f"region/{r['kode']}": r for r in csv.DictReader(handle) if r["dagi_id"]}
+    assert len(regions) >= 5
+    request = {"ids": sorted(regions), "properties": [{"id": "dagi_id"}]}
+    extended = post(client, extend=json.dumps(request))
+    assert_valid("data-extension-response", extended)
+    assert {i: row["dagi_id"] for i, row in extended["rows"].items()} == {
+        i: [{"str": r["dagi_id"]}] for i, r in regions.items()
+    }
+    for identifier, region in regions.items():
+        for typed in (region["dagi_id"], region["nuts2"]):
+            found = client.get("/search", query_string={"q": typed}, headers={"Accept": "application/json"}).get_json()
+            assert found["results"][0]["id"].endswith(identifier), (typed, found["results"][:2])
+
+
 @pytest.mark.parametrize(
     "form",
     [
