@@ -207,10 +207,10 @@ def bench_size(size: int, folder: Path) -> None:
     started = time.perf_counter()
     create_store(dump, store_dir, "https://w3id.org/plankg/", union)
     seconds = time.perf_counter() - started
-    print(f"quads {len(quads):,}; the dumps written (N-Quads, the union as Turtle, as the build does): {written:.1f} s")
+    print(f"quads {len(quads):,}; dumps written (N-Quads, the union as N-Triples, as the build does): {written:.1f} s")
     print(
-        f"load into the on-disk store (parse + index + union graph + compaction): {seconds:.1f} s"
-        f" (the union bulk-loaded from the Turtle dump); {copied:.1f} s with the union copied quad by quad"
+        f"load into the on-disk store (parse + index + union graph + compaction + atlas and search index):"
+        f" {seconds:.1f} s (the dump and the union in one bulk load); {copied:.1f} s with every quad copied"
     )
     store = ox.Store.read_only(str(store_dir / "db"))
     baseline = rdflib_dataset(quads) if size <= 100_000 else None

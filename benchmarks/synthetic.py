@@ -153,11 +153,11 @@ def generate(target_triples: int, seed: int = 2009) -> list[ox.Quad]:
 
 
 def write_dumps(quads: list[ox.Quad], folder: Path, name: str = "synthetic") -> tuple[Path, Path]:
-    """``quads`` as the build writes them: N-Quads (named graphs) and Turtle (their union, as triples)."""
+    """``quads`` as the build writes them for the store: N-Quads (named graphs) and N-Triples (their union)."""
     folder.mkdir(parents=True, exist_ok=True)
-    dump, union = folder / f"{name}.nq", folder / f"{name}.ttl"
+    dump, union = folder / f"{name}.nq", folder / f"{name}.nt"
     ox.serialize(quads, dump, ox.RdfFormat.N_QUADS)
-    ox.serialize(dict.fromkeys(q.triple for q in quads), union, ox.RdfFormat.TURTLE)
+    ox.serialize(dict.fromkeys(q.triple for q in quads), union, ox.RdfFormat.N_TRIPLES)
     return dump, union
 
 

@@ -33,8 +33,8 @@ def _graphs(folder: Path) -> tuple[set[ox.Triple], set[ox.Triple], int]:
 
 def test_the_union_loaded_from_the_builds_turtle_is_the_union_of_the_named_graphs(tmp_path: Path) -> None:
     result = build(tmp_path / "build")
-    dump, turtle = result.out / "plankg.nq", result.out / "plankg.ttl"
-    create_store(dump, tmp_path / "bulk", CANONICAL_BASE, turtle)
+    dump, union = result.out / "plankg.nq", result.out / "plankg.nt"
+    create_store(dump, tmp_path / "bulk", CANONICAL_BASE, union)
     create_store(dump, tmp_path / "copied", CANONICAL_BASE)
     bulk, copied = _graphs(tmp_path / "bulk"), _graphs(tmp_path / "copied")
     assert bulk[0] == bulk[1] and len(bulk[0]) > 5000  # the default graph holds every named graph's triple, once
@@ -63,6 +63,29 @@ def test_the_atlas_and_search_index_are_read_when_the_store_is_made_and_equal_a_
     again = prepare(config)
     assert again.store_path == prepared.store_path
     assert read_derived(again.derived, ATLAS, Atlas) == atlas
+
+
+@pytest.mark.parametrize("base", [CANONICAL_BASE, "http://127.0.0.1:8765/"])
+def test_what_is_read_while_the_store_loads_equals_reading_the_finished_store_in_order(
+    tmp_path: Path, base: str
+) -> None:
+    """The atlas and the index are read from an in-memory copy of the union while the on-disk store
+    loads (from the build's N-Triples, or from the quads under another base); they equal a reading of
+    the finished store, in the order of every dict and list, and the union's count is the store's."""
+    result = build(tmp_path / "build")
+    create_store(result.out / "plankg.nq", tmp_path / "store", base, result.out / "plankg.nt")
+    store = ox.Store.read_only(str(tmp_path / "store" / "db"))
+    atlas, index = read_derived(tmp_path / "store", ATLAS, Atlas), read_derived(tmp_path / "store", SEARCH, SearchIndex)
+    fresh_atlas, fresh_index = load_atlas(store), build_index(store)
+    assert atlas == fresh_atlas and atlas is not None and index is not None
+    assert list(atlas.places) == list(fresh_atlas.places) and list(atlas.cooperations) == list(fresh_atlas.cooperations)
+    assert all(p.uri.startswith(base) for p in atlas.places.values())
+    assert list(index.entries.items()) == list(fresh_index.entries.items())
+    assert [list(e.names.items()) for e in index.entries.values()] == [
+        list(e.names.items()) for e in fresh_index.entries.values()
+    ]
+    default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert int((tmp_path / "store" / UNION_TRIPLES).read_text("utf-8")) == default > 5000
 
 
 def test_no_derived_files_means_reading_the_store_and_a_foreign_file_is_refused(tmp_path: Path) -> None:

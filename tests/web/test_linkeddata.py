@@ -130,7 +130,7 @@ def test_the_dataset_description_is_negotiated(client, project_loaded) -> None: 
     assert client.get("/data/plankg").mimetype == "text/html"
 
 
-@pytest.mark.parametrize("extension", ["trig", "nq", "ttl", "jsonld"])
+@pytest.mark.parametrize("extension", ["trig", "nq", "ttl", "nt", "jsonld"])
 def test_the_dumps_hold_the_data(client, project_loaded, extension: str) -> None:  # type: ignore[no-untyped-def]
     response = client.get(f"/data/plankg.{extension}")
     assert response.status_code == 200

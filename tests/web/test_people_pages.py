@@ -137,7 +137,7 @@ def test_the_dataset_page_gives_the_dumps_sizes_and_writes_no_file(app, client) 
     build = app.extensions["plankg"].prepared.build_dir
     written = sorted(p.name for p in build.iterdir())
     html = client.get("/data/plankg?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)
-    for extension in ("trig", "nq", "ttl", "jsonld"):
+    for extension in ("trig", "nq", "ttl", "nt", "jsonld"):
         row = re.search(rf'<tr data-dump="{extension}">(.*?)</tr>', html, re.S).group(1)  # type: ignore[union-attr]
         number, unit = re.search(r"\(([\d.]+) (kB|MB)\)", row).groups()  # type: ignore[union-attr]
         shown = float(number) * (1_000_000 if unit == "MB" else 1000)

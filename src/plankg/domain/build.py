@@ -1,9 +1,10 @@
 """``plankg build``: validate the project's data and write the dumps and the dataset description.
 
-Writes into the output folder: ``plankg.trig`` and ``plankg.nq`` (named graphs), ``plankg.ttl``
-(the union as triples), ``plankg.jsonld`` (named graphs, context embedded), ``context.jsonld``,
-``void.ttl`` (DCAT-AP 3.0.1 + VoID) and ``manifest.json`` (input hash, counts). Nothing is
-written when the data are invalid. A build whose inputs have not changed is not redone.
+Writes into the output folder: ``plankg.trig`` and ``plankg.nq`` (named graphs), ``plankg.ttl`` and
+``plankg.nt`` (the union as triples; the store loads the N-Triples with the N-Quads), ``plankg.jsonld``
+(named graphs, context embedded), ``context.jsonld``, ``void.ttl`` (DCAT-AP 3.0.1 + VoID) and
+``manifest.json`` (input hash, counts). Nothing is written when the data are invalid. A build whose
+inputs have not changed is not redone.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from plankg.tables import project
 from plankg.tables.vocab import PREFIXES
 
 MANIFEST = "manifest.json"
-DUMPS = ("plankg.trig", "plankg.nq", "plankg.ttl", "plankg.jsonld", "context.jsonld", "void.ttl")
+DUMPS = ("plankg.trig", "plankg.nq", "plankg.ttl", "plankg.nt", "plankg.jsonld", "context.jsonld", "void.ttl")
 
 
 class InvalidData(Exception):
@@ -100,14 +101,15 @@ def write_dumps(loaded: Loaded, out: Path, digest: str) -> dict[str, object]:
         quads = list(store)
         (staging / "plankg.trig").write_bytes(to_trig(quads))
         ox.serialize(quads, staging / "plankg.nq", ox.RdfFormat.N_QUADS)
-        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
-        ox.serialize(sorted(triples, key=str), staging / "plankg.ttl", ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+        ox.serialize(triples, staging / "plankg.ttl", ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        ox.serialize(triples, staging / "plankg.nt", ox.RdfFormat.N_TRIPLES)
         context = project.jsonld_context()
         (staging / "plankg.jsonld").write_bytes(to_jsonld(quads, context["@context"]))
         (staging / "context.jsonld").write_text(json.dumps(context, indent=1), "utf-8")
         sizes = {
             name: (staging / name).stat().st_size
-            for name in ("plankg.trig", "plankg.nq", "plankg.ttl", "plankg.jsonld")
+            for name in ("plankg.trig", "plankg.nq", "plankg.ttl", "plankg.nt", "plankg.jsonld")
         }
         description = describe_dataset(store, sizes)
         for prefix, namespace in PREFIXES.items():

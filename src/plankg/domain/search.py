@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 from rapidfuzz.distance import Levenshtein
 
 from plankg.domain.store import ReadStore
@@ -231,23 +232,38 @@ def build_index(store: ReadStore) -> SearchIndex:
     """The index of everything the store holds that has a name."""
     entries: dict[str, Entry] = {}
     solutions = store.query(internal("search-entries"), use_default_graph_as_union=True)
-    for row in solutions:
-        uri, kind = row["uri"].value, row["kind"].value
+    # In order, so that the index does not depend on how the engine happens to store the data
+    # (which name or identifier comes first, and so ties); sorted here, where strings compare cheaply.
+    for uri, kind, label_kind, label, language, identifier_kind, identifier in sorted(map(_row, solutions)):
         entry = entries.get(uri)
         if entry is None or KINDS.index(kind) < KINDS.index(entry.kind):  # the most specific kind wins
             entry = entries[uri] = _merged(entry, uri, kind)
-        label, identifier = row["label"], row["identifier"]
-        if label is not None and row["label_kind"].value == "classification":
-            entry.classifications.setdefault(label.language or "da", label.value)
-        elif label is not None:
-            if row["label_kind"].value == "name" and label.language:
-                entry.names.setdefault(label.language, label.value)
-            elif label.value not in entry.alternatives:
-                entry.alternatives.append(label.value)
-            entry.keys |= keys_of(label.value)
-        if identifier is not None:
-            entry.identifiers.setdefault(row["identifier_kind"].value, identifier.value)
+        if label_kind == "classification":
+            entry.classifications.setdefault(language or "da", label)
+        elif label_kind:
+            if label_kind == "name" and language:
+                entry.names.setdefault(language, label)
+            elif label not in entry.alternatives:
+                entry.alternatives.append(label)
+            entry.keys |= keys_of(label)
+        if identifier_kind:
+            entry.identifiers.setdefault(identifier_kind, identifier)
     return SearchIndex(e for e in entries.values() if e.names or e.alternatives)
+
+
+def _row(row: ox.QuerySolution) -> tuple[str, str, str, str, str, str, str]:
+    """A row of the search entries as text ("" where unbound): URI, kind, the label's kind, the label, its
+    language, the identifier's kind and the identifier."""
+    label, identifier = row["label"], row["identifier"]
+    return (
+        row["uri"].value,
+        row["kind"].value,
+        row["label_kind"].value if label is not None else "",
+        label.value if label is not None else "",
+        label.language or "" if isinstance(label, ox.Literal) else "",
+        row["identifier_kind"].value if identifier is not None else "",
+        identifier.value if identifier is not None else "",
+    )
 
 
 def _merged(previous: Entry | None, uri: str, kind: str) -> Entry:

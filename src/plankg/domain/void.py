@@ -56,6 +56,7 @@ DISTRIBUTIONS = {
     "plankg.trig": ("TriG", "RDF_TRIG"),
     "plankg.nq": ("N-Quads", "RDF_N_QUADS"),
     "plankg.ttl": ("Turtle", "RDF_TURTLE"),
+    "plankg.nt": ("N-Triples", "RDF_N_TRIPLES"),
     "plankg.jsonld": ("JSON-LD", "JSON_LD"),
 }
 
