@@ -94,3 +94,16 @@ def test_no_derived_files_means_reading_the_store_and_a_foreign_file_is_refused(
     (tmp_path / ATLAS).write_bytes(pickle.dumps({"not": "an atlas"}))
     with pytest.raises(TypeError, match="holds no Atlas"):
         read_derived(tmp_path, ATLAS, Atlas)
+
+
+def test_the_two_files_are_loaded_as_one_even_without_a_last_line_break(tmp_path: Path) -> None:
+    from plankg.domain.serving import _concatenated
+
+    quad = "<http://127.0.0.1/s> <http://127.0.0.1/p> <http://127.0.0.1/o> <http://127.0.0.1/g> ."
+    triple = '<http://127.0.0.1/s> <http://127.0.0.1/p> "o"@da .'
+    (tmp_path / "a.nq").write_text(quad, "utf-8")  # no line break at the end
+    (tmp_path / "b.nt").write_text(triple + "\n", "utf-8")
+    both = _concatenated(tmp_path / "both.nq", tmp_path / "a.nq", tmp_path / "b.nt")
+    parsed = list(ox.parse(path=both, format=ox.RdfFormat.N_QUADS))
+    assert [q.graph_name for q in parsed] == [ox.NamedNode("http://127.0.0.1/g"), ox.DefaultGraph()]
+    assert parsed[1].object == ox.Literal("o", language="da")

@@ -64,10 +64,10 @@ def create_store(dump: Path, target: Path, base: str, union: Path | None = None)
     canonical base, pyoxigraph bulk-loads the dump and the union as one N-Quads file (an N-Triples line
     is a quad in the default graph; the two are copied into the staging folder and the copy removed after):
     its loader parses one batch while it indexes the one before, which two loads of a million quads each
-    cannot (at 1M quads 15 s against 21 s). Both files are the build's
-    own validated output, so IRIs are not checked again (``lenient``). Without it, or under another
-    base, every quad is copied through Python. Meanwhile another thread reads the atlas and the search
-    index from an in-memory copy of the union (:func:`read_union`; the engine loads outside Python's lock).
+    cannot (at 1M quads 15 s against 21 s). Both files are the build's own validated output, so IRIs are
+    not checked again (``lenient``). Without it, or under another base, every quad is copied through Python.
+    Meanwhile another thread reads the atlas and the search index from an in-memory copy of the union
+    (:func:`read_union`; the engine loads outside Python's lock).
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".store-", dir=target.parent))
@@ -112,7 +112,9 @@ def _concatenated(target: Path, *paths: Path) -> Path:
             with path.open("rb") as source:
                 size, sent = path.stat().st_size, 0
                 while sent < size:
-                    sent += os.sendfile(out.fileno(), source.fileno(), sent, size - sent)
+                    if not (count := os.sendfile(out.fileno(), source.fileno(), sent, size - sent)):
+                        raise OSError(f"{path} ended at {sent} of {size} bytes while it was copied")
+                    sent += count
             out.write(b"\n")
             out.flush()
     return target
