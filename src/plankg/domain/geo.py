@@ -163,10 +163,15 @@ def _select(store: ReadStore, query: str) -> ox.QuerySolutions:
     return solutions
 
 
+_PLACE_ORDER = ("uri", "region", "code", "name", "name_en")
+
+
 def load_atlas(store: ReadStore) -> Atlas:
     """Read every territory, neighbourhood and membership from the store (its default graph is the union)."""
     places: dict[str, Place] = {}
-    for s in _select(store, internal("places")):
+    # in order, so that the atlas does not depend on how the engine happens to store the data
+    rows = sorted(_select(store, internal("places")), key=lambda s: [_value(s, k) or "" for k in _PLACE_ORDER])
+    for s in rows:
         uri = _value(s, "uri") or ""
         place = places.get(uri)
         if place is None:
