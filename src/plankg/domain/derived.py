@@ -6,9 +6,10 @@ read) instead of querying every territory, membership and name at its first page
 next start; a store in memory or behind a remote engine reads them on first use, as before.
 A worker reads them with :func:`plankg.domain.store.read_derived` (which imports neither).
 
-Every query they are read with is ordered, so they are the same whichever store they are read from:
-the on-disk store, or an in-memory copy of its default graph (the union), which is how a new store
-gets them, while the on-disk store is still being loaded.
+Every reading takes its rows in order (sorted by the query, or in Python where an engine's sort is
+costly or refused), so they are the same whichever store they are read from: the on-disk store, or an
+in-memory copy of its default graph (the union), which is how a new store gets them, while the on-disk
+store is still being loaded.
 """
 
 from __future__ import annotations
