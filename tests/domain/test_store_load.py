@@ -1,5 +1,5 @@
-"""The on-disk store: the union bulk-loaded from the build's Turtle equals the union copied quad by quad;
-the atlas and the search index written beside it equal a fresh reading."""
+"""The on-disk store: the union bulk-loaded with the dump from the build's N-Triples equals the union copied
+quad by quad; the atlas and the search index written beside it equal a fresh reading of the finished store."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _graphs(folder: Path) -> tuple[set[ox.Triple], set[ox.Triple], int]:
     return {t for t in default if plain(t)}, {t for t in named if plain(t)}, sum(not plain(t) for t in default)
 
 
-def test_the_union_loaded_from_the_builds_turtle_is_the_union_of_the_named_graphs(tmp_path: Path) -> None:
+def test_the_union_loaded_from_the_builds_n_triples_is_the_union_of_the_named_graphs(tmp_path: Path) -> None:
     result = build(tmp_path / "build")
     dump, union = result.out / "plankg.nq", result.out / "plankg.nt"
     create_store(dump, tmp_path / "bulk", CANONICAL_BASE, union)

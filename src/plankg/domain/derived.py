@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from plankg.domain.geo import Atlas, load_atlas
 from plankg.domain.search import SearchIndex, build_index
-from plankg.domain.store import ATLAS, SEARCH
+from plankg.domain.store import ATLAS, SEARCH, load_store
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,11 @@ def read_union(union: Path | Iterable[ox.Quad]) -> Readings:
 
     One thread, one after the other: in memory, the engine's part is small and the rest holds Python's lock.
     """
-    memory = ox.Store()
     if isinstance(union, Path):
+        memory = ox.Store()
         memory.bulk_load(path=union, format=ox.RdfFormat.N_TRIPLES, lenient=True)
     else:
-        memory.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in union)
+        memory = load_store(ox.Quad(q.subject, q.predicate, q.object) for q in union)
     return Readings(load_atlas(memory), build_index(memory), len(memory))
 
 
